@@ -1,0 +1,1 @@
+"""The ``esgledger`` command line (Typer)."""

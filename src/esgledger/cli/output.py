@@ -1,0 +1,54 @@
+"""Printing for the CLI: problems as ``location: message``, numbers with units, JSON."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+
+from esgledger.core.problems import Problem, Severity
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def number(value: Decimal | None, precision: int = 1, unit: str = "") -> str:
+    """``1,234.5 t`` - thousands separators, fixed decimals, unit attached."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{precision}f}"
+    return f"{text} {unit}".strip()
+
+
+def change(current: Decimal | None, prior: Decimal | None) -> str:
+    """Year-on-year change as a signed percentage, or ``—``."""
+    if current is None or prior is None or prior == 0:
+        return "—"
+    return f"{(current - prior) / abs(prior) * 100:+.1f}%"
+
+
+def print_problems(problems: list[Problem], *, as_json: bool = False) -> None:
+    """Problems as ``location: message`` (errors in red, warnings in yellow), or JSON."""
+    if as_json:
+        print(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+        return
+    for problem in problems:
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        errors.print(
+            f"[{style}]{problem.severity}[/{style}] {problem.location}: {problem.message}",
+            markup=True,
+            soft_wrap=True,
+        )
+
+
+def dumps(data: Any) -> str:
+    """JSON with decimals as numbers written exactly."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):  # JSON numbers; readers parse them as floats anyway
+        return float(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

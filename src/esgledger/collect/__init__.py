@@ -1,0 +1,1 @@
+"""Collecting data: importers of datapoint files (YAML, CSV) and the embedded demo."""

@@ -1,0 +1,1 @@
+"""Domain types, units, the metric catalog, frameworks and factor libraries (no store I/O)."""
