@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from esgledger.calculate.engine import Results
 from esgledger.calculate.run import calculate_with_prior, settings_for, store_results
 from esgledger.check.run import check_period
 from esgledger.cli.output import change, console, number
@@ -71,35 +72,35 @@ def run_demo(out: Path, *, pdf: bool = True) -> None:
     ledger.close()
 
 
-def _summary(current, prior) -> None:  # Results, Results | None
+def _summary(current: Results, prior: Results | None) -> None:
     catalog = default_catalog()
-    table = Table(title=f"Hikvision {PERIOD} — headline figures (group)", header_style="bold")
-    for column in ("metric", "2018", PERIOD, "change", "kind"):
-        table.add_column(column, justify="left" if column in ("metric", "kind") else "right")
+    table = Table(title=f"Hikvision {PERIOD}: headline figures (group)", header_style="bold")
+    for column in ("figure", "unit", "2018", PERIOD, "change", "kind"):
+        table.add_column(
+            column, justify="right" if column[0].isdigit() or column == "change" else "left"
+        )
     for metric_id in HEADLINES:
         if metric_id not in catalog:
             continue
         metric = catalog.get(metric_id)
-        now = current.get(metric_id)
-        before = prior.get(metric_id) if prior else None
-        now_v, before_v = (now.value if now else None), (before.value if before else None)
-        kind = str(now.kind) if now else "—"
-        table.add_row(
-            f"{metric.name} ({metric_id})",
-            number(before_v, metric.precision, metric.unit),
-            number(now_v, metric.precision, metric.unit),
-            change(now_v, before_v),
-            kind,
-        )
-        recomputed = current.recomputed.get((current.root, metric_id))
-        if recomputed is not None:
-            prior_re = prior.recomputed.get((prior.root, metric_id)) if prior else None
-            prior_value = prior_re.value if prior_re else None
+        rows = [(metric_id, current.get(metric_id), prior.get(metric_id) if prior else None)]
+        if current.recomputed.get((current.root, metric_id)) is not None:
+            rows.append(
+                (
+                    "  computed by esgledger",
+                    current.computed(metric_id),
+                    prior.computed(metric_id) if prior else None,
+                )
+            )
+        for label, now, before in rows:
+            now_v = now.value if now else None
+            before_v = before.value if before else None
             table.add_row(
-                "  computed by esgledger",
-                number(prior_value, metric.precision, metric.unit),
-                number(recomputed.value, metric.precision, metric.unit),
-                change(recomputed.value, prior_value),
-                "computed",
+                label,
+                metric.unit,
+                number(before_v, metric.precision),
+                number(now_v, metric.precision),
+                change(now_v, before_v),
+                str(now.kind) if now else "—",
             )
     console.print(table)

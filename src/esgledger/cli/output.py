@@ -10,8 +10,8 @@ from rich.console import Console
 
 from esgledger.core.problems import Problem, Severity
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def number(value: Decimal | None, precision: int = 1, unit: str = "") -> str:

@@ -44,19 +44,22 @@ from esgledger.report.model import (
 from esgledger.report.narrative import render_narrative
 from esgledger.store.ledger import Ledger
 
-BLOCKS = ("stakeholders", "material_issues", "restatements", "notes", "ghg_method",
-          "content_index")
+BLOCKS = ("stakeholders", "material_issues", "restatements", "notes", "ghg_method", "content_index")
 CHART_KINDS = ("bars", "stacked", "donut", "comparison")
-SECTION_FIELDS = {"id", "title", "narrative", "disclosures", "kpis", "charts", "blocks",
-                  "sections"}
+SECTION_FIELDS = {"id", "title", "narrative", "disclosures", "kpis", "charts", "blocks", "sections"}
 LARGE_CHANGE = 30  # percent: a larger year-on-year change without a variance note is flagged
 
 
 class _Context:
     """What building the sections needs: figures, catalog, framework, notes, problems."""
 
-    def __init__(self, book: FigureBook, catalog: Catalog, framework: Framework,
-                 notes: tuple[ReportNote, ...]) -> None:
+    def __init__(
+        self,
+        book: FigureBook,
+        catalog: Catalog,
+        framework: Framework,
+        notes: tuple[ReportNote, ...],
+    ) -> None:
         self.book = book
         self.catalog = catalog
         self.framework = framework.id
@@ -76,19 +79,26 @@ def build_report_model(ledger: Ledger, period: str) -> ReportModel:
     framework = load_framework(str(layout.get("framework", "gri-2016")))
     notes = _numbered_notes(ledger, book)
     context = _Context(book, catalog, framework, notes)
-    chapters = tuple(_section(entry, context, f"chapter #{i + 1}")
-                     for i, entry in enumerate(layout["chapters"]))
+    chapters = tuple(
+        _section(entry, context, f"chapter #{i + 1}") for i, entry in enumerate(layout["chapters"])
+    )
     org = ledger.organization()
     current = ledger.period(book.period)
     sections = [s for c in chapters for s in _walk(c)]
     omissions = [n for n in ledger.notes(period=book.period, kind=NoteKind.OMISSION)]
-    index = build_content_index(indexed_codes(ledger.setting("content_index")), framework,
-                                answered_in(sections, catalog, framework.id), omissions, catalog)
+    index = build_content_index(
+        indexed_codes(ledger.setting("content_index")),
+        framework,
+        answered_in(sections, catalog, framework.id),
+        omissions,
+        catalog,
+    )
     results = book.results()
     problems = [*(results.problems if results else []), *context.problems]
     return ReportModel(
-        title=str(layout.get("title") or f"Environmental, Social and Governance Report "
-                                           f"{current.year}"),
+        title=str(
+            layout.get("title") or f"Environmental, Social and Governance Report {current.year}"
+        ),
         organization=org.name if org else "",
         short_name=org.short_name if org else "",
         period=book.period,
@@ -103,7 +113,8 @@ def build_report_model(ledger: Ledger, period: str) -> ReportModel:
         notes=notes,
         restatement=_restatement_statement(notes, catalog),
         ghg_method=build_ghg_method(
-            book, tuple(layout.get("ghg_metrics") or DEFAULT_METRICS),
+            book,
+            tuple(layout.get("ghg_metrics") or DEFAULT_METRICS),
             str(org.consolidation).replace("_", " ") if org else "operational control",
             tuple(n.text for n in notes if n.kind == NoteKind.METHOD),
         ),
@@ -130,24 +141,27 @@ def _section(entry: Any, context: _Context, where: str) -> Section:
     unknown = set(entry) - SECTION_FIELDS
     section_id = str(entry["id"])
     if unknown:
-        raise CatalogError(f"report section {section_id!r}: unknown field(s) "
-                           f"{', '.join(sorted(unknown))}")
+        raise CatalogError(
+            f"report section {section_id!r}: unknown field(s) {', '.join(sorted(unknown))}"
+        )
     if section_id in context.ids:
         raise CatalogError(f"report section {section_id!r}: id used twice")
     context.ids.add(section_id)
     blocks = tuple(str(b) for b in entry.get("blocks") or ())
     for block in blocks:
         if block not in BLOCKS:
-            raise CatalogError(f"report section {section_id!r}: unknown block {block!r} "
-                               f"(use {', '.join(BLOCKS)})")
+            raise CatalogError(
+                f"report section {section_id!r}: unknown block {block!r} (use {', '.join(BLOCKS)})"
+            )
     codes = tuple(str(c) for c in entry.get("disclosures") or ())
     for code in codes:
         try:
             context.disclosures.get(code)
         except CatalogError as exc:
             raise CatalogError(f"report section {section_id!r}: {exc}") from None
-    paragraphs, problems = render_narrative(str(entry.get("narrative") or ""), section_id,
-                                            context.book)
+    paragraphs, problems = render_narrative(
+        str(entry.get("narrative") or ""), section_id, context.book
+    )
     context.problems.extend(problems)
     return Section(
         id=section_id,
@@ -155,11 +169,15 @@ def _section(entry: Any, context: _Context, where: str) -> Section:
         narrative=paragraphs,
         disclosures=codes,
         kpi_tables=tuple(_kpi_table(t, section_id, context) for t in entry.get("kpis") or ()),
-        charts=tuple(_chart(c, f"{section_id}-chart-{i + 1}", context)
-                     for i, c in enumerate(entry.get("charts") or ())),
+        charts=tuple(
+            _chart(c, f"{section_id}-chart-{i + 1}", context)
+            for i, c in enumerate(entry.get("charts") or ())
+        ),
         blocks=blocks,
-        sections=tuple(_section(child, context, f"{where} > section #{i + 1}")
-                       for i, child in enumerate(entry.get("sections") or ())),
+        sections=tuple(
+            _section(child, context, f"{where} > section #{i + 1}")
+            for i, child in enumerate(entry.get("sections") or ())
+        ),
     )
 
 
@@ -191,19 +209,34 @@ def _kpi_row(metric_id: str, section: str, context: _Context) -> KpiRow:
     prior = book.value(metric_id, book.prior) if book.prior else None
     change = yoy_percent(current, prior)
     notes = tuple(n.number for n in context.notes if _covers(n.metrics, metric_id))
-    if change is not None and abs(change) >= LARGE_CHANGE and not any(
-            n.kind == NoteKind.VARIANCE for n in context.notes if n.number in notes):
-        context.problems.append(Problem(
-            location=f"report/{section}/{metric_id}", check="report", severity=Severity.WARNING,
-            message=f"changed {format_yoy(change)} against {book.prior} with no variance note"))
+    if (
+        change is not None
+        and abs(change) >= LARGE_CHANGE
+        and not any(n.kind == NoteKind.VARIANCE for n in context.notes if n.number in notes)
+    ):
+        context.problems.append(
+            Problem(
+                location=f"report/{section}/{metric_id}",
+                check="report",
+                severity=Severity.WARNING,
+                message=f"changed {format_yoy(change)} against {book.prior} with no variance note",
+            )
+        )
     return KpiRow(
-        metric=metric_id, name=metric.name, unit=unit_column(metric.unit),
+        metric=metric_id,
+        name=metric.name,
+        unit=unit_column(metric.unit),
         prior=format_number(prior, metric.precision),
         current=format_number(current, metric.precision),
-        prior_text=format_quantity(prior, metric), current_text=format_quantity(current, metric),
-        yoy=format_yoy(change), prior_value=prior, current_value=current, yoy_percent=change,
+        prior_text=format_quantity(prior, metric),
+        current_text=format_quantity(current, metric),
+        yoy=format_yoy(change),
+        prior_value=prior,
+        current_value=current,
+        yoy_percent=change,
         kind=str(figure.kind) if figure is not None else "",
-        disclosures=metric.disclosure_codes(context.framework), notes=notes,
+        disclosures=metric.disclosure_codes(context.framework),
+        notes=notes,
     )
 
 
@@ -211,8 +244,9 @@ def _kpi_row(metric_id: str, section: str, context: _Context) -> KpiRow:
 def _chart(entry: Any, chart_id: str, context: _Context) -> ChartSpec:
     section = chart_id.rsplit("-chart-", 1)[0]
     if not isinstance(entry, dict) or entry.get("kind") not in CHART_KINDS:
-        raise CatalogError(f"report section {section!r}: chart kind must be one of "
-                           f"{', '.join(CHART_KINDS)}")
+        raise CatalogError(
+            f"report section {section!r}: chart kind must be one of {', '.join(CHART_KINDS)}"
+        )
     metric_ids = [str(m) for m in entry.get("metrics") or ()]
     metrics = [_metric(m, section, context) for m in metric_ids]
     if not metrics:
@@ -227,25 +261,36 @@ def _chart(entry: Any, chart_id: str, context: _Context) -> ChartSpec:
     def values(period: str) -> tuple[float | None, ...]:
         return tuple(_float(book.value(m, period)) for m in metric_ids)
 
-    common = {"id": chart_id, "kind": kind, "title": str(entry.get("title", "")),
-              "unit": unit_label(metrics[0].unit), "precision": metrics[0].precision}
+    common = {
+        "id": chart_id,
+        "kind": kind,
+        "title": str(entry.get("title", "")),
+        "unit": unit_label(metrics[0].unit),
+        "precision": metrics[0].precision,
+    }
     if kind == "bars":
         series = tuple(Series(label=p, values=values(p)) for p in periods)
         return ChartSpec(**common, categories=tuple(labels), series=series)
     if kind == "donut":
-        return ChartSpec(**common, categories=tuple(labels),
-                         series=(Series(label=book.period, values=values(book.period)),))
+        return ChartSpec(
+            **common,
+            categories=tuple(labels),
+            series=(Series(label=book.period, values=values(book.period)),),
+        )
     by_metric = [tuple(_float(book.value(m, p)) for p in periods) for m in metric_ids]
-    series = tuple(Series(label=label, values=v) for label, v in zip(labels, by_metric,
-                                                                      strict=True))
+    series = tuple(
+        Series(label=label, values=v) for label, v in zip(labels, by_metric, strict=True)
+    )
     if kind == "stacked":
         return ChartSpec(**common, categories=tuple(periods), series=series)
-    computed = tuple(Series(label=label, values=tuple(
-        _float(_computed(book, m, p)) for p in periods)) for label, m in zip(labels, metric_ids,
-                                                                           strict=True))
-    reported = tuple(Series(label=label, values=tuple(
-        _float(_reported(book, m, p)) for p in periods)) for label, m in zip(labels, metric_ids,
-                                                                           strict=True))
+    computed = tuple(
+        Series(label=label, values=tuple(_float(_computed(book, m, p)) for p in periods))
+        for label, m in zip(labels, metric_ids, strict=True)
+    )
+    reported = tuple(
+        Series(label=label, values=tuple(_float(_reported(book, m, p)) for p in periods))
+        for label, m in zip(labels, metric_ids, strict=True)
+    )
     return ChartSpec(**common, categories=tuple(periods), series=computed, markers=reported)
 
 
@@ -267,14 +312,17 @@ def _float(value: Any) -> float | None:
 # --- notes, registers -------------------------------------------------------------------------
 def _numbered_notes(ledger: Ledger, book: FigureBook) -> tuple[ReportNote, ...]:
     """Notes of the report period (and restatements filed for the prior period), numbered."""
-    chosen: list[Note] = [n for n in ledger.notes(period=book.period)
-                          if n.kind != NoteKind.OMISSION]
+    chosen: list[Note] = [
+        n for n in ledger.notes(period=book.period) if n.kind != NoteKind.OMISSION
+    ]
     if book.prior:
         chosen += ledger.notes(period=book.prior, kind=NoteKind.RESTATEMENT)
     order = {NoteKind.RESTATEMENT: 0, NoteKind.VARIANCE: 1, NoteKind.METHOD: 2}
     chosen.sort(key=lambda n: order.get(n.kind, 3))
-    return tuple(ReportNote(number=i + 1, kind=str(n.kind), metrics=n.metrics, text=n.text)
-                 for i, n in enumerate(chosen))
+    return tuple(
+        ReportNote(number=i + 1, kind=str(n.kind), metrics=n.metrics, text=n.text)
+        for i, n in enumerate(chosen)
+    )
 
 
 def _covers(patterns: tuple[str, ...], metric_id: str) -> bool:
@@ -288,8 +336,10 @@ def _restatement_statement(notes: tuple[ReportNote, ...], catalog: Catalog) -> s
     names = [_described(pattern, catalog) for note in restated for pattern in note.metrics]
     listed = ", ".join(dict.fromkeys(names))
     numbers = ", ".join(str(n.number) for n in restated)
-    return (f"Figures given in the previous report have been restated for: {listed}. "
-            f"The reasons are explained in note{'s' if len(restated) > 1 else ''} {numbers}.")
+    return (
+        f"Figures given in the previous report have been restated for: {listed}. "
+        f"The reasons are explained in note{'s' if len(restated) > 1 else ''} {numbers}."
+    )
 
 
 def _described(pattern: str, catalog: Catalog) -> str:
@@ -305,8 +355,9 @@ def _described(pattern: str, catalog: Catalog) -> str:
 
 def _stakeholders(ledger: Ledger) -> tuple[StakeholderRow, ...]:
     return tuple(
-        StakeholderRow(group=_readable(g.name), issues=g.issues, channels=g.channels,
-                       frequency=g.frequency)
+        StakeholderRow(
+            group=_readable(g.name), issues=g.issues, channels=g.channels, frequency=g.frequency
+        )
         for g in ledger.stakeholder_groups()
     )
 
@@ -315,8 +366,9 @@ def _material_issues(ledger: Ledger) -> tuple[IssueCategory, ...]:
     categories: dict[str, list[tuple[int, str]]] = {}
     for issue in ledger.material_issues():
         categories.setdefault(issue.category, []).append((issue.number, issue.name))
-    return tuple(IssueCategory(category=_readable(c), issues=tuple(i))
-                 for c, i in categories.items())
+    return tuple(
+        IssueCategory(category=_readable(c), issues=tuple(i)) for c, i in categories.items()
+    )
 
 
 def _readable(name: str) -> str:

@@ -50,10 +50,16 @@ def render_chart(spec: ChartSpec) -> str:
     with rc_context(STYLE):
         figure = draw(spec)
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "esgledger"},
-                       bbox_inches="tight", pad_inches=0.05, transparent=True)
+        figure.savefig(
+            buffer,
+            format="svg",
+            metadata={"Date": None, "Creator": "esgledger"},
+            bbox_inches="tight",
+            pad_inches=0.05,
+            transparent=True,
+        )
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _label(value: float, precision: int) -> str:
@@ -73,12 +79,23 @@ def _bars(spec: ChartSpec) -> Figure:
     for i, series in enumerate(spec.series):
         positions = [c - 0.4 + height * (i + 0.5) for c in range(count)]
         values = [v or 0.0 for v in series.values]
-        axes.barh(positions, values, height=height * 0.9, color=colours[i % len(colours)],
-                  label=series.label)
+        axes.barh(
+            positions,
+            values,
+            height=height * 0.9,
+            color=colours[i % len(colours)],
+            label=series.label,
+        )
         for y, value in zip(positions, series.values, strict=True):
             text = "n/a" if value is None else _label(value, spec.precision)
-            axes.text((value or 0.0) + biggest * 0.01, y, text, va="center", fontsize=7,
-                      color=INK if i == len(spec.series) - 1 else MUTED)
+            axes.text(
+                (value or 0.0) + biggest * 0.01,
+                y,
+                text,
+                va="center",
+                fontsize=7,
+                color=INK if i == len(spec.series) - 1 else MUTED,
+            )
     axes.set_yticks(range(count), spec.categories)
     axes.invert_yaxis()
     axes.set_xlim(0, biggest * 1.18)
@@ -96,8 +113,14 @@ def _stacked(spec: ChartSpec) -> Figure:
     bottoms = [0.0] * len(spec.categories)
     for i, series in enumerate(spec.series):
         values = [v or 0.0 for v in series.values]
-        axes.bar(spec.categories, values, bottom=bottoms, width=0.55,
-                 color=PARTS[i % len(PARTS)], label=series.label)
+        axes.bar(
+            spec.categories,
+            values,
+            bottom=bottoms,
+            width=0.55,
+            color=PARTS[i % len(PARTS)],
+            label=series.label,
+        )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for x, total in enumerate(bottoms):
         axes.text(x, total, _label(total, spec.precision), ha="center", va="bottom", fontsize=7.5)
@@ -113,15 +136,37 @@ def _donut(spec: ChartSpec) -> Figure:
     axes = figure.add_subplot()
     values = [v or 0.0 for v in spec.series[0].values]
     total = sum(values) or 1.0
-    axes.pie(values, colors=PARTS[: len(values)], startangle=90, counterclock=False,
-             wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1})
-    axes.text(0, 0.08, _label(total, spec.precision), ha="center", va="center", fontsize=10,
-              fontweight="bold", color=INK)
+    axes.pie(
+        values,
+        colors=PARTS[: len(values)],
+        startangle=90,
+        counterclock=False,
+        wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1},
+    )
+    axes.text(
+        0,
+        0.08,
+        _label(total, spec.precision),
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontweight="bold",
+        color=INK,
+    )
     axes.text(0, -0.2, spec.unit or "total", ha="center", va="center", fontsize=7, color=MUTED)
-    labels = [f"{name}  {_label(v, spec.precision)} ({v / total:.1%})"
-              for name, v in zip(spec.categories, values, strict=True)]
-    axes.legend(labels, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5),
-                fontsize=7, handlelength=1, handleheight=1)
+    labels = [
+        f"{name}  {_label(v, spec.precision)} ({v / total:.1%})"
+        for name, v in zip(spec.categories, values, strict=True)
+    ]
+    axes.legend(
+        labels,
+        frameon=False,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        fontsize=7,
+        handlelength=1,
+        handleheight=1,
+    )
     axes.set_aspect("equal")
     return figure
 
@@ -134,17 +179,25 @@ def _comparison(spec: ChartSpec) -> Figure:
     width = 0.38
     for index, (axes, series) in enumerate(zip(axes_list, spec.series, strict=True)):
         reported = _markers(spec, index)
-        groups = [(series.values, -width / 2, CURRENT, "Computed by esgledger"),
-                  (reported, width / 2, ACCENT, "Published by the company")]
+        groups = [
+            (series.values, -width / 2, CURRENT, "Computed by esgledger"),
+            (reported, width / 2, ACCENT, "Published by the company"),
+        ]
         top = max((v for values, *_ in groups for v in values if v is not None), default=1.0)
         for values, offset, colour, label in groups:
             xs = [x + offset for x in range(len(spec.categories))]
-            axes.bar(xs, [v or 0.0 for v in values], width=width * 0.92, color=colour,
-                     label=label)
+            axes.bar(xs, [v or 0.0 for v in values], width=width * 0.92, color=colour, label=label)
             for x, value in zip(xs, values, strict=True):
                 text = "n/a" if value is None else _label(value, spec.precision)
-                axes.text(x, (value or 0.0) + top * 0.015, text, ha="center", va="bottom",
-                          fontsize=6.5, color=INK)
+                axes.text(
+                    x,
+                    (value or 0.0) + top * 0.015,
+                    text,
+                    ha="center",
+                    va="bottom",
+                    fontsize=6.5,
+                    color=INK,
+                )
         axes.set_xticks(range(len(spec.categories)), spec.categories)
         axes.tick_params(axis="x", length=0)
         axes.set_title(series.label, fontsize=8.5, color=INK, loc="left")
@@ -152,8 +205,15 @@ def _comparison(spec: ChartSpec) -> Figure:
         axes.yaxis.set_major_formatter(lambda y, _pos: f"{y:,.0f}")
         axes.set_ylabel(spec.unit if index == 0 else "")
     handles, labels = axes_list[0].get_legend_handles_labels()
-    figure.legend(handles, labels, frameon=False, loc="lower center", ncols=2, fontsize=7.5,
-                  bbox_to_anchor=(0.5, -0.08))
+    figure.legend(
+        handles,
+        labels,
+        frameon=False,
+        loc="lower center",
+        ncols=2,
+        fontsize=7.5,
+        bbox_to_anchor=(0.5, -0.08),
+    )
     figure.subplots_adjust(wspace=0.3)
     return figure
 

@@ -30,8 +30,9 @@ def indexed_codes(setting: Any) -> list[str]:
     elif "disclosures" in setting:
         entries = _flatten(setting["disclosures"])
     else:
-        entries = [e for key, value in setting.items() if key != "framework"
-                   for e in _flatten(value)]
+        entries = [
+            e for key, value in setting.items() if key != "framework" for e in _flatten(value)
+        ]
     return [str(e["code"] if isinstance(e, dict) else e) for e in entries]
 
 
@@ -41,8 +42,9 @@ def _flatten(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def answered_in(sections: Iterable[Section], catalog: Catalog,
-                framework: str) -> dict[str, list[tuple[str, str]]]:
+def answered_in(
+    sections: Iterable[Section], catalog: Catalog, framework: str
+) -> dict[str, list[tuple[str, str]]]:
     """Disclosure code -> (section title, anchor) of every section that answers it."""
     where: dict[str, list[tuple[str, str]]] = {}
     for section in sections:
@@ -55,8 +57,13 @@ def answered_in(sections: Iterable[Section], catalog: Catalog,
     return where
 
 
-def build_content_index(codes: list[str], framework: Framework, where: dict[str, list],
-                        omissions: list[Note], catalog: Catalog) -> tuple[IndexRow, ...]:
+def build_content_index(
+    codes: list[str],
+    framework: Framework,
+    where: dict[str, list],
+    omissions: list[Note],
+    catalog: Catalog,
+) -> tuple[IndexRow, ...]:
     """One row per disclosure, in index order, each disclosure once."""
     disclosures: dict[str, Disclosure] = {}
     for code in codes:
@@ -65,13 +72,18 @@ def build_content_index(codes: list[str], framework: Framework, where: dict[str,
     rows = []
     for disclosure in disclosures.values():
         locations = tuple(where.get(disclosure.code, ()))
-        omission = None if locations else _omission(disclosure.code, omissions, catalog,
-                                                    framework.id)
-        rows.append(IndexRow(
-            code=disclosure.code, title=disclosure.title,
-            standard=f"{disclosure.standard_code}: {disclosure.standard_title}",
-            locations=locations, omission=omission,
-        ))
+        omission = (
+            None if locations else _omission(disclosure.code, omissions, catalog, framework.id)
+        )
+        rows.append(
+            IndexRow(
+                code=disclosure.code,
+                title=disclosure.title,
+                standard=f"{disclosure.standard_code}: {disclosure.standard_title}",
+                locations=locations,
+                omission=omission,
+            )
+        )
     return tuple(rows)
 
 

@@ -6,6 +6,7 @@ metric's ``precision`` and printed with thousands separators and always with the
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from esgledger.core.catalog import Metric
@@ -92,3 +93,15 @@ def format_yoy(change: Decimal | None) -> str:
         return f"{abs(number):.{YOY_PRECISION}f}%"
     sign = "+" if number > 0 else "−"
     return f"{sign}{abs(number):,.{YOY_PRECISION}f}%"
+
+
+_CJK_ASIDE = re.compile(r"\s*\([^()]*[\u3000-\u9fff\uff00-\uffef][^()]*\)")
+
+
+def latin_text(text: str) -> str:
+    """``text`` without parenthesised Chinese originals, for an English-language report.
+
+    Citations keep the original title beside the English one (``... energy consumption
+    (综合能耗计算通则)``); the report prints the English part, so it needs no CJK font.
+    """
+    return _CJK_ASIDE.sub("", text).strip()

@@ -13,14 +13,21 @@ from esgledger.calculate.engine import Figure, Results
 from esgledger.calculate.lineage import FactorUse
 from esgledger.core.model import Kind
 from esgledger.report.figures import FigureBook
-from esgledger.report.formatting import MISSING, format_quantity, format_yoy, yoy_percent
+from esgledger.report.formatting import (
+    MISSING,
+    format_quantity,
+    format_yoy,
+    latin_text,
+    yoy_percent,
+)
 from esgledger.report.model import FactorCitation, GhgComparison, GhgMethod
 
 DEFAULT_METRICS = ("ghg.scope1", "ghg.scope2_location", "ghg.total")
 
 
-def build_ghg_method(book: FigureBook, metrics: tuple[str, ...], consolidation: str,
-                     statements: tuple[str, ...]) -> GhgMethod:
+def build_ghg_method(
+    book: FigureBook, metrics: tuple[str, ...], consolidation: str, statements: tuple[str, ...]
+) -> GhgMethod:
     """The comparison for the report period and its prior, with factors and GWP set."""
     periods = [p for p in (book.prior, book.period) if p]
     comparisons = []
@@ -38,8 +45,9 @@ def build_ghg_method(book: FigureBook, metrics: tuple[str, ...], consolidation: 
             if computed is not None:
                 used, gwp = _factors_of(results, computed)
                 for factor in used:
-                    factors.setdefault((factor.key, factor.set_id, factor.region, factor.value),
-                                       factor)
+                    factors.setdefault(
+                        (factor.key, factor.set_id, factor.region, factor.value), factor
+                    )
                 gwp_sets |= gwp
     return GhgMethod(
         comparisons=tuple(comparisons),
@@ -58,8 +66,11 @@ def _comparison(book: FigureBook, metric_id: str, period: str, results: Results)
     computed = computed_figure.value if computed_figure is not None else None
     variance = yoy_percent(computed, reported)
     return GhgComparison(
-        metric=metric_id, name=metric.name, period=period,
-        reported=format_quantity(reported, metric), computed=format_quantity(computed, metric),
+        metric=metric_id,
+        name=metric.name,
+        period=period,
+        reported=format_quantity(reported, metric),
+        computed=format_quantity(computed, metric),
         variance=format_yoy(variance) if variance is not None else MISSING,
         variance_percent=variance,
     )
@@ -95,6 +106,10 @@ def _factor_order(factor: FactorUse) -> tuple[str, str, str]:
 def _citation(factor: FactorUse) -> FactorCitation:
     value = factor.value.normalize() if factor.value == factor.value.to_integral() else factor.value
     return FactorCitation(
-        key=factor.key, value=f"{Decimal(value):f}", unit=factor.unit, region=factor.region,
-        set_id=factor.set_id, citation=factor.citation,
+        key=factor.key,
+        value=f"{Decimal(value):f}",
+        unit=factor.unit,
+        region=factor.region,
+        set_id=factor.set_id,
+        citation=latin_text(factor.citation),
     )

@@ -24,13 +24,16 @@ from esgledger.report.formatting import format_number, format_quantity, format_y
 from esgledger.report.model import Paragraph, Segment
 
 REFERENCE = re.compile(r"\{([^{}]*)\}")
-_PARTS = re.compile(r"^(?P<id>[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)"
-                    r"(?:@(?P<period>[A-Za-z0-9_-]+))?(?::(?P<form>[a-z]+))?$")
+_PARTS = re.compile(
+    r"^(?P<id>[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)"
+    r"(?:@(?P<period>[A-Za-z0-9_-]+))?(?::(?P<form>[a-z]+))?$"
+)
 FORMS = ("quantity", "value", "yoy", "unit")
 
 
-def render_narrative(text: str, section: str, book: FigureBook) -> tuple[
-        tuple[Paragraph, ...], list[Problem]]:
+def render_narrative(
+    text: str, section: str, book: FigureBook
+) -> tuple[tuple[Paragraph, ...], list[Problem]]:
     """Paragraphs of ``text`` with every reference resolved, and the figures found missing."""
     problems: list[Problem] = []
     paragraphs = []
@@ -55,7 +58,7 @@ def _paragraph(text: str, section: str, book: FigureBook, problems: list[Problem
     position = 0
     for match in REFERENCE.finditer(text):
         if match.start() > position:
-            segments.append(Segment(text=text[position:match.start()]))
+            segments.append(Segment(text=text[position : match.start()]))
         segments.append(_figure(match.group(1).strip(), section, book, problems))
         position = match.end()
     if position < len(text):
@@ -70,8 +73,10 @@ def _figure(reference: str, section: str, book: FigureBook, problems: list[Probl
     metric_id, period, form = parts.group("id"), parts.group("period"), parts.group("form")
     form = form or "quantity"
     if form not in FORMS:
-        raise CatalogError(f"report section {section!r}: {{{reference}}}: unknown form "
-                           f"{form!r} (use one of {', '.join(FORMS)})")
+        raise CatalogError(
+            f"report section {section!r}: {{{reference}}}: unknown form "
+            f"{form!r} (use one of {', '.join(FORMS)})"
+        )
     try:
         metric = book.metric(metric_id)
     except UnknownMetricError as exc:
@@ -83,9 +88,14 @@ def _figure(reference: str, section: str, book: FigureBook, problems: list[Probl
     if form == "unit":
         return Segment(text=unit_label(metric.unit), figure=metric_id)
     if value is None:
-        problems.append(Problem(
-            location=f"report/{section}", check="report", severity=Severity.WARNING,
-            message=f"narrative refers to {{{reference}}}, which the ledger does not hold"))
+        problems.append(
+            Problem(
+                location=f"report/{section}",
+                check="report",
+                severity=Severity.WARNING,
+                message=f"narrative refers to {{{reference}}}, which the ledger does not hold",
+            )
+        )
         return Segment(text=f"[not reported: {metric_id}]", figure=metric_id, missing=True)
     if form == "yoy":
         return Segment(text=format_yoy(value), figure=metric_id)

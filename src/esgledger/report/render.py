@@ -23,7 +23,7 @@ class ReportFiles:
     """The files a report was written to."""
 
     html: Path
-    pdf: Path
+    pdf: Path | None
 
 
 def _templates() -> Path:
@@ -50,8 +50,11 @@ def render_html(report: ReportModel) -> str:
     """The report as one HTML document with its stylesheet and charts inline."""
     css = (_templates() / STYLESHEET).read_text(encoding="utf-8")
     running_title = f"{report.short_name} · {report.title}".replace('"', "'").replace("\\", "")
-    return _environment().get_template(TEMPLATE).render(
-        report=report, css=Markup(css), running_title=running_title)
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(report=report, css=Markup(css), running_title=running_title)
+    )
 
 
 def write_pdf(html: str, path: Path, base_url: str) -> None:
@@ -61,12 +64,15 @@ def write_pdf(html: str, path: Path, base_url: str) -> None:
     weasyprint.HTML(string=html, base_url=base_url).write_pdf(path)
 
 
-def write_report(ledger: Ledger, period: str, out_dir: Path | str) -> ReportFiles:
-    """Build the report of ``period``; write ``report.html`` and ``report.pdf`` into ``out_dir``."""
+def write_report(
+    ledger: Ledger, period: str, out_dir: Path | str, *, pdf: bool = True
+) -> ReportFiles:
+    """Build the report of ``period``; write report.html (and report.pdf) into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     html = render_html(build_report_model(ledger, period))
-    files = ReportFiles(html=out / "report.html", pdf=out / "report.pdf")
+    files = ReportFiles(html=out / "report.html", pdf=out / "report.pdf" if pdf else None)
     files.html.write_text(html, encoding="utf-8")
-    write_pdf(html, files.pdf, base_url=str(out))
+    if files.pdf is not None:
+        write_pdf(html, files.pdf, base_url=str(out))
     return files

@@ -66,7 +66,7 @@ def migrate(engine: Engine) -> None:
     )
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")  # feature branches of the schema each start at 0001
 
 
 @dataclass
@@ -372,7 +372,7 @@ class Ledger:
                 file=file, sha256=sha256, rows=rows, user_name=user, recorded_at=utcnow()
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def batches_with_hash(self, sha256: str) -> list[dict[str, Any]]:
         """Earlier import batches of a file with this content hash."""
@@ -438,15 +438,17 @@ class Ledger:
             old = sa.select(t.calculation_run.c.id).where(t.calculation_run.c.period == period)
             c.execute(sa.delete(t.computed_value).where(t.computed_value.c.run_id.in_(old)))
             c.execute(sa.delete(t.calculation_run).where(t.calculation_run.c.period == period))
-            run_id = c.execute(
-                sa.insert(t.calculation_run).values(
-                    period=period,
-                    input_revision=input_revision,
-                    settings=settings,
-                    user_name=user,
-                    recorded_at=utcnow(),
+            run_id = _new_id(
+                c.execute(
+                    sa.insert(t.calculation_run).values(
+                        period=period,
+                        input_revision=input_revision,
+                        settings=settings,
+                        user_name=user,
+                        recorded_at=utcnow(),
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             rows = [{**v, "run_id": run_id, "period": period} for v in values]
             if rows:
                 c.execute(sa.insert(t.computed_value), rows)
@@ -553,6 +555,13 @@ class Ledger:
         else:
             with self.engine.begin() as fresh:
                 yield fresh
+
+
+def _new_id(result: Any) -> int:
+    """The primary key of the row an INSERT created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _same(previous: Datapoint, new: Datapoint) -> bool:
