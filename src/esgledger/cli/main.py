@@ -338,6 +338,13 @@ def demo(
     console.print(f"done in {time.perf_counter() - started:.1f} s")
 
 
+def _add_feature_commands() -> None:
+    """Sub-command groups of other features, each a Typer app in its own module."""
+
+
+_add_feature_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m
     app()
 

@@ -14,12 +14,15 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
+from markupsafe import Markup
+
 from esgledger.core.catalog import Catalog, default_catalog
 from esgledger.core.frameworks import Framework, load_framework
 from esgledger.core.model import Note, NoteKind, Period
 from esgledger.core.problems import Problem, Severity
 from esgledger.errors import CatalogError, NotFound, UnknownMetricError
 from esgledger.report.content_index import answered_in, build_content_index, indexed_codes
+from esgledger.report.extensions import extension_blocks
 from esgledger.report.figures import FigureBook
 from esgledger.report.formatting import (
     format_number,
@@ -95,6 +98,11 @@ def build_report_model(ledger: Ledger, period: str) -> ReportModel:
     )
     results = book.results()
     problems = [*(results.problems if results else []), *context.problems]
+    renderers = extension_blocks()
+    used = {b for s in sections for b in s.blocks if b in renderers}
+    extra_blocks: dict[str, str] = {
+        name: Markup(renderers[name](ledger, book.period)) for name in sorted(used)
+    }
     return ReportModel(
         title=str(
             layout.get("title") or f"Environmental, Social and Governance Report {current.year}"
@@ -120,6 +128,7 @@ def build_report_model(ledger: Ledger, period: str) -> ReportModel:
         ),
         content_index=index,
         problems=tuple(problems),
+        extra_blocks=extra_blocks,
     )
 
 
@@ -148,10 +157,11 @@ def _section(entry: Any, context: _Context, where: str) -> Section:
         raise CatalogError(f"report section {section_id!r}: id used twice")
     context.ids.add(section_id)
     blocks = tuple(str(b) for b in entry.get("blocks") or ())
+    known = (*BLOCKS, *extension_blocks())
     for block in blocks:
-        if block not in BLOCKS:
+        if block not in known:
             raise CatalogError(
-                f"report section {section_id!r}: unknown block {block!r} (use {', '.join(BLOCKS)})"
+                f"report section {section_id!r}: unknown block {block!r} (use {', '.join(known)})"
             )
     codes = tuple(str(c) for c in entry.get("disclosures") or ())
     for code in codes:

@@ -263,6 +263,8 @@ class ReportModel:
         ghg_method: the GHG method statement and reported-vs-computed comparison.
         content_index: the content index rows.
         problems: figures referenced but missing, and calculation problems.
+        extra_blocks: HTML of the blocks contributed by other features
+            (:mod:`esgledger.report.extensions`), by block name.
     """
 
     title: str
@@ -282,6 +284,7 @@ class ReportModel:
     ghg_method: GhgMethod | None = None
     content_index: tuple[IndexRow, ...] = ()
     problems: tuple[Problem, ...] = ()
+    extra_blocks: dict[str, str] = field(default_factory=dict)
 
     def all_sections(self) -> list[Section]:
         """Chapters and their sections, depth first."""
