@@ -10,8 +10,13 @@ from rich.console import Console
 
 from esgledger.core.problems import Problem, Severity
 
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def say(text: str) -> None:
+    """Print a line of text unwrapped (paths and ids stay whole, tests can match them)."""
+    console.print(text, soft_wrap=True)
 
 
 def number(value: Decimal | None, precision: int = 1, unit: str = "") -> str:

@@ -133,7 +133,7 @@ def validate_row(row: dict[str, Any], known: Known, ctx: RowContext) -> Datapoin
     )
     unit = str(row["unit"]).strip()
     if metric_id not in known.catalog:
-        fail("metric", known.catalog._unknown_message(metric_id))
+        fail("metric", known.catalog.unknown_message(metric_id))
     if entity not in known.entities:
         fail("entity", f"unknown entity {entity!r}")
     if period not in known.periods:

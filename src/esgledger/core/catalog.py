@@ -146,9 +146,10 @@ class Catalog:
         try:
             return self._metrics[metric_id]
         except KeyError:
-            raise UnknownMetricError(self._unknown_message(metric_id)) from None
+            raise UnknownMetricError(self.unknown_message(metric_id)) from None
 
-    def _unknown_message(self, metric_id: str) -> str:
+    def unknown_message(self, metric_id: str) -> str:
+        """``unknown metric ...`` with up to three close matches as a hint."""
         import difflib
 
         close = difflib.get_close_matches(metric_id, self._metrics, n=3)
