@@ -1,0 +1,137 @@
+"""Where the GHG inventory runs: DuckDB (embedded, default), PostgreSQL, or Spark (local mode).
+
+An :class:`EngineSession` connects to a backend through Ibis, loads the activity rows (the
+Parquet files of the activity store) and the reference tables, and hands them to
+:func:`esgledger.calculate.ghg_query.inventory_queries`, which materialises its intermediate
+relations through :meth:`EngineSession.materialise` (released when the session closes).
+DuckDB reads the Parquet files in place; PostgreSQL receives them as tables in a schema of its
+own (created and dropped by the session when it made it); Spark reads them as a Parquet data
+source.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
+from ibis.expr.types import Table
+
+from esgledger.calculate.ghg_tables import ReferenceTables
+from esgledger.errors import EsgLedgerError
+
+ENGINES = ("duckdb", "postgres", "spark")
+
+ACTIVITY_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.int64()),
+        ("line", pa.int64()),
+        ("entity", pa.string()),
+        ("activity_date", pa.date32()),
+        ("activity_type", pa.string()),
+        ("quantity", pa.float64()),  # in the activity type's unit
+        ("quantity_entered", pa.string()),
+        ("unit_entered", pa.string()),
+        ("gas", pa.string()),
+        ("supplier", pa.string()),
+        ("country", pa.string()),
+        ("grid_region", pa.string()),
+        ("instrument", pa.string()),
+        ("instrument_factor", pa.float64()),  # t CO2e per unit of the activity type
+    ]
+)
+
+
+class EngineError(RuntimeError, EsgLedgerError):
+    """The calculation engine cannot be reached or refused a query."""
+
+
+class EngineSession:
+    """A backend connection holding one calculation's tables."""
+
+    def __init__(self, engine: str, *, url: str | None = None, spark: Any = None) -> None:
+        if engine not in ENGINES:
+            raise EngineError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        self.engine = engine
+        self.schema: str | None = None
+        self.cached: list[Any] = []
+        try:
+            self.con = self._connect(engine, url, spark)
+        except Exception as exc:  # backends raise their own driver errors
+            raise EngineError(f"cannot start the {engine} engine: {exc}") from exc
+
+    def _connect(self, engine: str, url: str | None, spark: Any) -> Any:
+        if engine == "duckdb":
+            return ibis.duckdb.connect()
+        if engine == "spark":
+            return ibis.pyspark.connect(spark or _local_spark())
+        if not url:
+            raise EngineError("the postgres engine needs a database URL")
+        con = ibis.connect(url.replace("postgresql+psycopg://", "postgres://"))
+        self.schema = f"esgledger_ghg_{secrets.token_hex(4)}"
+        con.raw_sql(f'CREATE SCHEMA "{self.schema}"')
+        return con
+
+    def _table(self, name: str, data: pa.Table) -> Table:
+        if self.engine == "postgres":
+            return self.con.create_table(name, data, database=self.schema)
+        if self.engine == "spark":
+            return self.con.create_table(name, data.to_pandas(), overwrite=True)
+        return ibis.memtable(data)  # DuckDB scans the Arrow table in place, no copy
+
+    def activity(self, files: Sequence[Path]) -> Table:
+        """The activity rows of the given Parquet files as a table of this backend."""
+        if not files:
+            return self._table("activity", ACTIVITY_SCHEMA.empty_table())
+        if self.engine == "duckdb":
+            return self.con.read_parquet([str(f) for f in files], table_name="activity")
+        if self.engine == "spark":
+            return self.con.read_parquet(str(files[0].parent), table_name="activity")
+        data = pa.concat_tables(pq.read_table(f, schema=ACTIVITY_SCHEMA) for f in files)
+        return self._table("activity", data)
+
+    def references(self, refs: ReferenceTables) -> dict[str, Table]:
+        """The reference tables loaded into this backend."""
+        return {
+            name: self._table(f"ref_{name}", getattr(refs, name))
+            for name in ("factors", "terms", "types", "gwp", "entities")
+        }
+
+    def materialise(self, expr: Table) -> Table:
+        """``expr`` computed once into a temporary table (DuckDB, PostgreSQL) or a cached
+        DataFrame (Spark), released when the session closes."""
+        cached = expr.cache()
+        self.cached.append(cached)
+        return cached
+
+    def close(self) -> None:
+        """Drop what the session created and disconnect."""
+        while self.cached:
+            self.cached.pop().release()
+        if self.schema is not None:
+            self.con.raw_sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+            self.schema = None
+        if self.engine != "spark":
+            self.con.disconnect()
+
+    def __enter__(self) -> EngineSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _local_spark() -> Any:
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("esgledger-ghg")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
