@@ -150,8 +150,13 @@ def bench_demo(repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repetition")
+    parser.add_argument("--cmrt", action="store_true",
+                        help="also aggregate 2,000 supplier CMRTs (benchmarks/cmrt_aggregate.py)")
     args = parser.parse_args()
     repeat = 1 if args.quick else 3
+    if args.cmrt:  # opt-in (issue 7): builds a 2,000-file corpus on first use
+        subprocess.run([sys.executable, str(Path(__file__).with_name("cmrt_aggregate.py"))],
+                       check=True)
     bench_demo(repeat)
     bench_calculation(200 if args.quick else 1000, repeat)
     bench_store(200 if args.quick else 1000)

@@ -51,3 +51,18 @@ class StoreError(RuntimeError, EsgLedgerError):
 
 class NotFound(LookupError, EsgLedgerError):
     """An entity, period or datapoint asked for does not exist in the ledger."""
+
+
+class ConflictError(RuntimeError, EsgLedgerError):
+    """The data moved since it was read: the expected version no longer matches (reload, retry).
+
+    ``current`` is the version now stored, when known.
+    """
+
+    def __init__(self, message: str, current: int | None = None) -> None:
+        self.current = current
+        super().__init__(message)
+
+
+class WorkflowError(ValueError, EsgLedgerError):
+    """A review step is not allowed: wrong status, unexplained swing, missing reason."""

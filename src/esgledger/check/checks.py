@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from esgledger.calculate.engine import Results
+from esgledger.check.materiality import check_material_topics
+from esgledger.check.restatement_claims import check_restatement_claims
 from esgledger.core.catalog import Catalog, Metric
 from esgledger.core.model import Datapoint, Entity, Kind, Note, NoteKind, Status
 from esgledger.core.problems import Problem, Severity
+from esgledger.store.ledger import Ledger
 
 DEFAULT_SWING_THRESHOLD = Decimal(30)
 
@@ -36,6 +39,7 @@ class CheckContext:
         framework: the framework of the content index (``gri-2016``).
         indexed: disclosure codes the report indexes (empty: every code of the framework).
         swing_threshold: year-on-year change (%) above which an explanation is expected.
+        ledger: the ledger itself, for checks of registers outside the figures (materiality).
     """
 
     catalog: Catalog
@@ -49,6 +53,7 @@ class CheckContext:
     framework: str = "gri-2016"
     indexed: frozenset[str] = frozenset()
     swing_threshold: Decimal = DEFAULT_SWING_THRESHOLD
+    ledger: Ledger | None = None
 
     @property
     def root(self) -> str:
@@ -251,7 +256,9 @@ def check_restatements(ctx: CheckContext) -> list[Problem]:
 def check_status(ctx: CheckContext) -> list[Problem]:
     """Values of the period that are not approved yet."""
     pending = [
-        dp for dp in ctx.datapoints if dp.period == ctx.period and dp.status is not Status.APPROVED
+        dp
+        for dp in ctx.datapoints
+        if dp.period == ctx.period and dp.status not in (Status.APPROVED, Status.LOCKED)
     ]
     return [
         Problem(
@@ -275,6 +282,8 @@ CHECKS: list[Check] = [
     check_swings,
     check_restatements,
     check_status,
+    check_material_topics,  # issue 6
+    check_restatement_claims,  # issue 4
 ]
 
 

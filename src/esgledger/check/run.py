@@ -30,6 +30,7 @@ def context_for(ledger: Ledger, period: str, *, threshold: float = 30.0) -> Chec
         framework=index.get("framework", "gri-2016"),
         indexed=frozenset(map(str, index.get("disclosures") or ())),
         swing_threshold=Decimal(str(threshold)),
+        ledger=ledger,
     )
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from esgledger.cli.output import console, errors, print_problems
+from esgledger.cli.output import console, errors, print_problems, say
 from esgledger.core.model import Status
 from esgledger.core.problems import has_errors
 from esgledger.errors import EsgLedgerError, ImportFailed
+
+if TYPE_CHECKING:
+    from esgledger.store.ledger import Ledger
 
 app = typer.Typer(
     name="esgledger",
@@ -45,12 +48,12 @@ PeriodOption = Annotated[str, typer.Option("--period", "-p", help="Reporting per
 DEFAULT_DB = "esgledger.db"
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     errors.print(f"[red]error[/red]: {message}", soft_wrap=True)
     raise typer.Exit(code)
 
 
-def _open(db: str, *, create: bool = False):  # -> Ledger
+def _open(db: str, *, create: bool = False) -> Ledger:
     from esgledger.store.ledger import Ledger
 
     try:
@@ -86,7 +89,7 @@ def init(
         except EsgLedgerError as exc:
             _fail(f"{setup}: {exc}")
     entities, periods = len(ledger.entities()), len(ledger.periods())
-    console.print(f"ledger ready at {db}: {entities} entities, {periods} periods")
+    say(f"ledger ready at {db}: {entities} entities, {periods} periods")
 
 
 @app.command("import")
@@ -136,12 +139,12 @@ def import_(
         r = outcome.result
         verb = "would import" if dry_run else "imported"
         seen = " (this file was imported before)" if outcome.repeated else ""
-        console.print(
+        say(
             f"{outcome.file}: {verb} {outcome.rows} rows: {r.added} new, "
             f"{r.revised} revised, {r.unchanged} unchanged, {outcome.notes} notes{seen}"
         )
         for old, new in r.revisions:
-            console.print(f"  {'/'.join(new.key)}: {old.quantity} -> {new.quantity}")
+            say(f"  {'/'.join(new.key)}: {old.quantity} -> {new.quantity}")
     if failed:
         raise typer.Exit(1)
 
@@ -160,7 +163,7 @@ def calculate(db: DbOption = DEFAULT_DB, period: PeriodOption = "") -> None:
         except EsgLedgerError as exc:
             _fail(str(exc))
         run = store_results(ledger, results, settings)
-        console.print(
+        say(
             f"{code}: {len(results.all_computed())} figures computed (run {run}), "
             f"{len(results.problems)} problem(s)"
         )
@@ -245,7 +248,7 @@ def check(
     print_problems(problems, as_json=as_json)
     n_errors = sum(1 for p in problems if p.severity == "error")
     if not as_json:
-        console.print(f"{n_errors} error(s), {len(problems) - n_errors} warning(s)")
+        say(f"{n_errors} error(s), {len(problems) - n_errors} warning(s)")
     if has_errors(problems):
         raise typer.Exit(1)
 
@@ -272,7 +275,7 @@ def report(
             _fail(str(exc))
     for path in (files.html, files.pdf):
         if path is not None:
-            console.print(f"wrote {path}")
+            say(f"wrote {path}")
 
 
 @app.command()
@@ -287,7 +290,7 @@ def history(
     periods = [period] if period else [p.code for p in ledger.periods()]
     for code in periods:
         for dp in ledger.history(entity, code, metric):
-            console.print(
+            say(
                 f"{dp.period} rev {dp.revision} [{dp.kind}/{dp.status}] {dp.quantity} "
                 f"by {dp.provenance.user} at {dp.provenance.recorded_at:%Y-%m-%d %H:%M} UTC "
                 f"from {dp.provenance.location()}" + (f" — {dp.reason}" if dp.reason else "")
@@ -335,11 +338,35 @@ def demo(
         run_demo(out, pdf=pdf)
     except EsgLedgerError as exc:
         _fail(str(exc))
-    console.print(f"done in {time.perf_counter() - started:.1f} s")
+    say(f"done in {time.perf_counter() - started:.1f} s")
 
 
 def _add_feature_commands() -> None:
     """Sub-command groups of other features, each a Typer app in its own module."""
+    from esgledger.cli.materiality import app as materiality_app  # issue 6
+
+    app.add_typer(materiality_app, name="materiality")
+    from esgledger.cli import audit as audit_cli  # issue 4
+    from esgledger.cli.collect import app as collect_app  # issue 4
+
+    app.add_typer(collect_app, name="collect")
+    app.add_typer(audit_cli.app, name="audit")
+    app.command()(audit_cli.backup)
+    app.command()(audit_cli.restore)
+    from esgledger.cli.cmrt import app as cmrt_app  # issue 7
+    from esgledger.cli.suppliers import app as suppliers_app  # issue 7
+
+    app.add_typer(suppliers_app, name="suppliers")
+    app.add_typer(cmrt_app, name="cmrt")
+    from esgledger.cli.activity import app as activity_app  # issue 3
+    from esgledger.cli.ghg import app as ghg_app  # issue 3
+
+    app.add_typer(activity_app, name="activity")
+    app.add_typer(ghg_app, name="ghg")
+    from esgledger.cli import web as web_cli  # issue 5
+
+    app.command("serve")(web_cli.serve)
+    app.add_typer(web_cli.users_app, name="users")
 
 
 _add_feature_commands()

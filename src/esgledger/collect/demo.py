@@ -68,6 +68,9 @@ def build_demo(ledger: Ledger, catalog: Catalog | None = None, user: str = "demo
         layout = demo_path().with_name(REPORT_FILE)
         if layout.exists():
             ledger.set_setting("report", _jsonable(strip_lines(load_with_lines(layout))), conn)
+    from esgledger.collect.materiality_demo import load_demo_materiality  # issue 6
+
+    load_demo_materiality(ledger, demo_path().parent)
     return result.written
 
 

@@ -22,11 +22,15 @@ class Kind(StrEnum):
 
 
 class Status(StrEnum):
-    """Workflow status of a reported datapoint."""
+    """Workflow status of a reported datapoint: draft -> submitted -> approved -> locked.
+
+    ``locked`` means published: the value may only change as a restatement, with a reason.
+    """
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
     APPROVED = "approved"
+    LOCKED = "locked"
 
 
 class ConsolidationApproach(StrEnum):

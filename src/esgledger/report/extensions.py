@@ -18,7 +18,11 @@ from esgledger.store.ledger import Ledger
 BlockRenderer = Callable[[Ledger, str], str]
 
 # Modules whose import registers report blocks (each calls register_block at import time).
-BLOCK_MODULES: tuple[str, ...] = ()
+BLOCK_MODULES: tuple[str, ...] = (
+    "esgledger.report.materiality",
+    "esgledger.report.supply_chain",
+    "esgledger.report.ghg_inventory",  # issue 3
+)
 
 _BLOCKS: dict[str, BlockRenderer] = {}
 _loaded = False

@@ -38,6 +38,8 @@ from esgledger.core.model import (
 )
 from esgledger.errors import NotFound, StoreError
 from esgledger.store import schema as t
+from esgledger.store.audit_records import audited_state, record_datapoints, record_notes
+from esgledger.store.restatements import add_restatement_notes
 
 
 def database_url(target: str | Path) -> str:
@@ -325,9 +327,10 @@ class Ledger:
         (:meth:`pending_changes`).
         """
         result = RecordResult()
+        datapoints = list(datapoints)
         with self._conn(conn) as c:
-            current = self._current_map(c)
-            rows = []
+            current = self._current_map(c, datapoints)
+            rows, olds = [], []
             for dp in datapoints:
                 previous = current.get((dp.entity, dp.period, dp.metric, str(dp.kind)))
                 if previous is not None and _same(previous, dp):
@@ -340,14 +343,18 @@ class Ledger:
                     result.revised += 1
                     result.revisions.append((previous, dp))
                 rows.append(_row(dp, revision, batch_id))
+                olds.append(None if previous is None else audited_state(previous))
             if rows:
                 c.execute(sa.insert(t.datapoint), rows)
+                record_datapoints(c, rows, olds)  # the audit trail, in the same transaction
+                add_restatement_notes(c, result.revisions)
         return result
 
     def pending_changes(self, datapoints: Iterable[Datapoint]) -> list[tuple[Datapoint, Datapoint]]:
         """(current, new) pairs where recording ``datapoints`` would change a stored value."""
+        datapoints = list(datapoints)
         with self.engine.connect() as c:
-            current = self._current_map(c)
+            current = self._current_map(c, datapoints)
         pairs = []
         for dp in datapoints:
             previous = current.get((dp.entity, dp.period, dp.metric, str(dp.kind)))
@@ -355,9 +362,15 @@ class Ledger:
                 pairs.append((previous, dp))
         return pairs
 
-    def _current_map(self, conn: Connection) -> dict[tuple[str, str, str, str], Datapoint]:
+    def _current_map(
+        self, conn: Connection, datapoints: list[Datapoint]
+    ) -> dict[tuple[str, str, str, str], Datapoint]:
+        """Current revisions of the entities and periods that ``datapoints`` touch."""
         d = t.datapoint
-        rows = conn.execute(sa.select(d).order_by(d.c.revision))
+        entities = sorted({dp.entity for dp in datapoints})
+        periods = sorted({dp.period for dp in datapoints})
+        query = sa.select(d).where(d.c.entity.in_(entities), d.c.period.in_(periods))
+        rows = conn.execute(query.order_by(d.c.revision))
         return {(r.entity, r.period, r.metric, r.kind): _datapoint(r) for r in rows}
 
     def last_revision_id(self) -> int:
@@ -422,6 +435,7 @@ class Ledger:
         if rows:
             with self._conn(conn) as c:
                 c.execute(sa.insert(t.note), rows)
+                record_notes(c, rows)
 
     # --- computed values -----------------------------------------------------------------------
     def save_computed(

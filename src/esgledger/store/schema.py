@@ -166,3 +166,8 @@ setting = Table(
     Column("key", String(120), primary_key=True),
     Column("value", JSON, nullable=False),
 )
+from esgledger.store import tables_collect as _tables_collect  # noqa: E402,F401  (issue 4)
+from esgledger.store import tables_ghg as _tables_ghg  # noqa: E402,F401  (issue 3)
+from esgledger.store import tables_materiality as _tables_materiality  # noqa: E402,F401  (issue 6)
+from esgledger.store import tables_supply_chain as _tables_supply_chain  # noqa: E402,F401  (issue 7)
+from esgledger.store import tables_web as _tables_web  # noqa: E402,F401  (issue 5)
