@@ -197,3 +197,21 @@ def test_write_report_renders_html_and_pdf(ledger: Ledger, tmp_path: Path) -> No
     pdf = files.pdf.read_bytes()
     assert pdf.startswith(b"%PDF")
     assert _page_count(pdf) >= 10
+
+
+def test_donut_of_a_period_without_figures_is_an_empty_ring() -> None:
+    """Regression: a new period with no figures yet must not crash the report (issue 5)."""
+    from esgledger.report.charts import render_chart
+    from esgledger.report.model import ChartSpec, Series
+
+    spec = ChartSpec(
+        id="c",
+        kind="donut",
+        title="Workforce by gender",
+        unit="persons",
+        categories=("female", "male"),
+        series=(Series(label="2020", values=(None, 0.0)),),
+    )
+    svg = render_chart(spec)
+    assert svg.lstrip().startswith("<svg") or "<svg" in svg
+    assert "no data" in svg

@@ -136,9 +136,10 @@ def _donut(spec: ChartSpec) -> Figure:
     axes = figure.add_subplot()
     values = [v or 0.0 for v in spec.series[0].values]
     total = sum(values) or 1.0
+    empty = not any(values)  # a period with no figures yet: an empty ring, not a crash
     axes.pie(
-        values,
-        colors=PARTS[: len(values)],
+        [1.0] if empty else values,
+        colors=["#e5e9ef"] if empty else PARTS[: len(values)],
         startangle=90,
         counterclock=False,
         wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1},
@@ -146,7 +147,7 @@ def _donut(spec: ChartSpec) -> Figure:
     axes.text(
         0,
         0.08,
-        _label(total, spec.precision),
+        "no data" if empty else _label(total, spec.precision),
         ha="center",
         va="center",
         fontsize=10,
