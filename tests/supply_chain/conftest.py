@@ -7,6 +7,7 @@ few filled files are made once; the variants with mistakes are cheap edited copi
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from rmi_filling import (
     save_filled,
 )
 
-if not CMRT_65.exists():  # pragma: no cover - the shared folder is part of every checkout
-    raise pytest.UsageError(f"RMI reference workbooks missing: {RMI}")
+if not CMRT_65.exists():  # the shared folder sits beside every checkout that CI runs
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"RMI reference workbooks missing: {RMI}")
+    collect_ignore_glob = ["test_*.py"]  # a clone without ../shared: nothing to test against
 
 
 def _half_filled(book: openpyxl.Workbook) -> openpyxl.Workbook:
