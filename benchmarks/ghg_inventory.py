@@ -22,8 +22,11 @@ runner in its own subprocess so peak memory (VmHWM) is that run's alone, by:
   FactorLibrary, then one merge with the rows and a group-by.
 
 Totals of all runners are compared (a mismatch is flagged). Each runner is repeated
-(``--repeat``, ``--repeat-large`` from 10^7 rows) and the median time is reported with its
-ratios against ``sql``, ``pandas`` and ``pandas-opt`` of the same run.
+(``--repeat``, ``--repeat-large`` from 10^7 rows) and the median time is reported with the
+peak memory of that run and its time ratios against ``sql``, ``pandas`` and ``pandas-opt`` of
+the same run (runner seconds / base seconds: 0.05x against pandas is 20x faster). The
+synthetic rows all compute, so the rejects listing (a pass run only when rows are rejected)
+is not exercised here.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ The plan touches the activity rows once; everything after works on small tables:
    activity type, year, factor-selecting attributes and contractual instrument - row count,
    quantity (in the type's unit) and quantity x instrument factor. Emissions are linear in the
    quantity (sum(q) x f = sum(q x f)), so factors are applied to these sums, not to rows;
-2. *selectors*: the distinct (activity type, year, supplier, grid region, country, gas) of the
-   groups (the entity's regions filled in), each numbered with an integer id;
+2. *selectors* (materialised): the distinct (activity type, year, supplier, grid region,
+   country, gas) of the groups (the entity's regions filled in), each with an integer id;
 3. *resolved factors*: each selector's factor keys joined with the factor table, candidates
    ranked by fallback level (supplier, grid region, country, global ``*``) then set priority;
    the first answers, and its level is kept for lineage;
@@ -21,7 +21,8 @@ The plan touches the activity rows once; everything after works on small tables:
    all exist, its value, gas, GWP, and the selector's reject reasons;
 5. *checked* (materialised): each group with its selector id and reject reason (unknown
    entity or type, missing factor, gas without GWP) - the relation every result reads:
-   emissions per entity/scope/category/method/gas, contributions (lineage) and row counts.
+   emissions per entity/scope/category/method/gas, contributions (lineage, from the groups
+   summed per selector) and row counts.
 
 Rejected rows are listed row by row (batch and line) by one more pass over the rows, joined
 with the few selectors that can reject; callers run it only when the counts show rejects.
