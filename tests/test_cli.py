@@ -226,3 +226,20 @@ def test_explain_unknown_metric_suggests(demo_db: Path) -> None:
 def test_entities_tree(demo_db: Path) -> None:
     code, out = invoke("entities", "--db", str(demo_db))
     assert code == 0 and "tonglu-2" in out and "Hikvision Group" in out
+
+
+def test_brackets_in_printed_text_are_kept(ledger: str, tmp_path: Path) -> None:
+    """Regression: rich read ``[reported/submitted]``, ``[2019]`` and ``'[12]'`` as markup
+    and dropped them from `history`, `import` and problem lines."""
+    data = tmp_path / "plant[2019].csv"
+    data.write_text("entity,period,metric,value,unit\nplant-a,2019,energy.gasoline,12,t\n")
+    code, out = invoke("import", "--db", ledger, str(data))
+    assert code == 0 and "plant[2019].csv: imported 1 rows" in out
+    code, out = invoke("history", "plant-a", "energy.gasoline", "--db", ledger)
+    assert "rev 1 [reported/submitted] 12 t" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("entity,period,metric,value,unit\nplant-a,2019,energy.gasoline,[12],t\n")
+    code, out = invoke("import", "--db", ledger, str(bad))
+    assert code == 1 and "bad.csv:2: value: '[12]' is not a number" in out
+    code, out = invoke("explain", "[x]", "--db", ledger, "-p", "2019")
+    assert code == 2 and "'[x]'" in out

@@ -179,3 +179,22 @@ def test_run_is_recorded_with_lineage_and_a_pinned_set_shows_the_difference(exam
     assert (float(before), float(after)) == pytest.approx((732.12, 600.0))
     history = example.history("group", "2019", "ghg.inventory.scope2_location")
     assert [h.revision for h in history] == [1, 2] and history[-1].kind is Kind.COMPUTED
+
+
+def test_a_factor_value_of_nan_or_infinity_is_refused(tmp_path):
+    """Regression: ``Decimal("NaN")`` parsed, so a factor CSV could bring NaN or infinite
+    factors into the library (and NaN emissions into the ledger)."""
+    from esgledger.collect.ghg_factors import read_factor_csv
+    from esgledger.core.factors import Citation, default_library
+
+    csv = write(tmp_path, "own.csv", "key,value,unit\ngrid.co2,NaN,tCO2/MWh\n"
+                "grid.co2,-Infinity,tCO2/MWh\ngrid.co2,0.5,tCO2/MWh\n")  # fmt: skip
+    with pytest.raises(ImportFailed) as failed:
+        read_factor_csv(
+            csv, set_id="own", title="Own", citation=Citation(document="t"),
+            library=default_library(),
+        )  # fmt: skip
+    assert [(p.location, p.message) for p in failed.value.problems] == [
+        ("own.csv:2", "value: 'NaN' is not a finite number"),
+        ("own.csv:3", "value: '-Infinity' is not a finite number"),
+    ]

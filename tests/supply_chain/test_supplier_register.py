@@ -92,3 +92,18 @@ def test_missing_columns(tmp_path: Path) -> None:
     path.write_text("supplier name,country\nAcme,CN\n", encoding="utf-8")
     _, problems = read_register(path)
     assert str(problems[0]) == "r.csv:1: no code column (headers: supplier name, country)"
+
+
+def test_spend_of_nan_or_infinity_is_refused(tmp_path: Path) -> None:
+    """Regression: ``Decimal("nan")`` parsed, so a register could carry NaN or infinite spend
+    into the spend-share KPIs; thousands separators are still accepted."""
+    path = tmp_path / "register.csv"
+    path.write_text(
+        'code,name,spend\nS1,Acme,"1,250.50"\nS2,Beta,nan\nS3,Gamma,Infinity\n', encoding="utf-8"
+    )
+    suppliers, problems = read_register(path)
+    assert [str(p) for p in problems] == [
+        "register.csv:3: spend: 'nan' is not a number",
+        "register.csv:4: spend: 'Infinity' is not a number",
+    ]
+    assert [(s.code, s.spend) for s in suppliers] == [("S1", Decimal("1250.50"))]

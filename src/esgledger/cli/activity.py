@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from esgledger.cli.output import errors, print_problems, say
+from esgledger.cli.output import errors, plain, print_problems
 
 app = typer.Typer(help="Activity records for the GHG inventory: import and list batches.")
 
@@ -61,12 +61,12 @@ def import_(
         except EsgLedgerError as exc:
             errors.print(f"error: {exc}")
             raise typer.Exit(2) from exc
-        say(
+        plain(
             f"{outcome.file}: batch {outcome.batch_id}: {outcome.rows_read} rows read = "
             f"{outcome.rows_accepted} accepted + {outcome.rows_rejected} rejected"
         )
         if outcome.rejects_file:
-            say(f"  rejects (line, reason): {outcome.rejects_file}")
+            plain(f"  rejects (line, reason): {outcome.rejects_file}")
     if failed:
         raise typer.Exit(1)
 
@@ -78,7 +78,7 @@ def batches_(db: DbOption = "esgledger.db") -> None:
     from esgledger.store.ghg import batches
 
     for b in batches(_open(db)):
-        say(
+        plain(
             f"batch {b['id']}: {b['file']} sha256 {b['sha256'][:12]} by {b['user_name']} at "
             f"{b['recorded_at']:%Y-%m-%d %H:%M} UTC: {b['rows_read']} read, "
             f"{b['rows_accepted']} accepted, {b['rows_rejected']} rejected"

@@ -7,18 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from esgledger.cli.main import DbOption, _fail, _open
-from esgledger.cli.output import print_problems
-from esgledger.cli.output import say as _say
+from esgledger.cli.output import plain, print_problems
 from esgledger.errors import EsgLedgerError
-
-
-def say(text: str) -> None:
-    """Print a line as it is (no rich markup: sources such as [file.xlsx!Energy!C7] stay)."""
-    _say(escape(text))
-
 
 app = typer.Typer(
     help="The audit trail: verify it, print history, export the assurance package.",
@@ -48,7 +40,7 @@ def verify(
     print_problems(problems, as_json=as_json)
     if not as_json:
         state = "intact" if not problems else f"{len(problems)} problem(s)"
-        say(f"audit trail: {seq} events, head {digest}: {state}")
+        plain(f"audit trail: {seq} events, head {digest}: {state}")
     if problems:
         raise typer.Exit(1)
 
@@ -74,7 +66,7 @@ def log(
     ]  # fmt: skip
     if fmt == "csv" and out is not None:
         write_csv(out, LOG_COLUMNS, rows)
-        say(f"wrote {out}")
+        plain(f"wrote {out}")
     elif fmt == "csv":
         import csv
         import sys
@@ -90,7 +82,7 @@ def log(
             change = _change(e.old, e.new)
             extra = (f" — {e.reason}" if e.reason else "") + (f" [{e.source}]" if e.source else "")
             when = f"{e.created:%Y-%m-%d %H:%M:%S} UTC"
-            say(f"#{e.seq} {when} {e.actor} {e.name} {what}{change}{extra}")
+            plain(f"#{e.seq} {when} {e.actor} {e.name} {what}{change}{extra}")
 
 
 def _change(old: object, new: object) -> str:
@@ -121,7 +113,7 @@ def export(
         path = write_assurance_package(ledger, period, out)
     except EsgLedgerError as exc:
         _fail(str(exc))
-    say(f"wrote {path}")
+    plain(f"wrote {path}")
 
 
 def backup(
@@ -132,7 +124,7 @@ def backup(
     from esgledger.store.backup import backup as write_backup
 
     count = write_backup(_open(db), out)
-    say(f"wrote {out}: {count} rows")
+    plain(f"wrote {out}: {count} rows")
 
 
 def restore(
@@ -150,6 +142,8 @@ def restore(
         _fail(str(exc))
     problems = audit.verify(ledger)
     print_problems(problems)
-    say(f"restored {count} rows into {db}; audit trail " + ("intact" if not problems else "BROKEN"))
+    plain(
+        f"restored {count} rows into {db}; audit trail " + ("intact" if not problems else "BROKEN")
+    )
     if problems:
         raise typer.Exit(1)

@@ -11,8 +11,7 @@ import yaml
 
 from esgledger.cli.cmrt_output import print_campaign, print_outcomes, write_smelters
 from esgledger.cli.main import DEFAULT_DB, DbOption, _fail, _open
-from esgledger.cli.output import print_problems
-from esgledger.cli.suppliers import say
+from esgledger.cli.output import plain, print_problems
 
 app = typer.Typer(
     name="cmrt",
@@ -64,11 +63,11 @@ def _import_list(file: Path, db: str, list_name: str, as_json: bool) -> None:
     smelters, problems = read_rmi_list(file, conformant=list_name == "conformant")
     print_problems(problems, as_json=as_json)
     if not smelters or has_errors(problems):
-        say(f"{file.name}: RMI {list_name} list not imported")
+        plain(f"{file.name}: RMI {list_name} list not imported")
         raise typer.Exit(1)
     count = replace_rmi_list(_open(db, create=False), list_name, smelters, source=file.name)
     ids = len({(s.metal, s.smelter_id) for s in smelters})
-    say(f"{file.name}: RMI {list_name} list of {count} names ({ids} smelters) imported")
+    plain(f"{file.name}: RMI {list_name} list of {count} names ({ids} smelters) imported")
 
 
 @app.command("reference")
@@ -126,7 +125,9 @@ def smelters(
         and (not status or s.status == status.casefold())
     ]
     if not state.has_reference:
-        say("note: no RMI reference list loaded (`esgledger cmrt reference`); matching by id only")
+        plain(
+            "note: no RMI reference list loaded (`esgledger cmrt reference`); matching by id only"
+        )
     write_smelters(rows, out=out, as_json=as_json)
 
 
@@ -171,7 +172,7 @@ def campaign(
         if isinstance(result, list):
             print_problems(result)
             raise typer.Exit(1)
-        say(
+        plain(
             f"KPIs recorded for {record} {period}: {result.added} added, "
             f"{result.revised} revised, {result.unchanged} unchanged"
         )
@@ -222,8 +223,8 @@ def export(
         write_declaration(template, declaration, out)
     except (EsgLedgerError, OSError) as exc:
         _fail(str(exc))
-    say(f"{out}: company CMRT with {len(declaration.smelters)} smelters")
+    plain(f"{out}: company CMRT with {len(declaration.smelters)} smelters")
     still_missing = read_declaration(out).problems  # the template's own rules, on our output
     print_problems(still_missing)
     if still_missing:
-        say(f"{len(still_missing)} fields to complete before sending (see above)")
+        plain(f"{len(still_missing)} fields to complete before sending (see above)")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
-from decimal import Decimal
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +13,7 @@ import openpyxl
 from esgledger.calculate.smelters import CombinedSmelter
 from esgledger.calculate.supply_chain_kpis import Kpi
 from esgledger.calculate.supply_chain_state import SupplyChainState
-from esgledger.cli.output import print_problems
-from esgledger.cli.suppliers import say
+from esgledger.cli.output import dumps, plain, print_problems
 from esgledger.collect.cmrt_import import FileOutcome
 
 SMELTER_COLUMNS = (
@@ -34,28 +30,11 @@ SMELTER_COLUMNS = (
 )
 
 
-def to_json(data: Any) -> str:
-    """JSON with dates as ISO text, decimals as numbers, records as objects."""
-
-    def default(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if is_dataclass(value) and not isinstance(value, type):
-            return asdict(value)
-        if isinstance(value, Path):
-            return str(value)
-        raise TypeError(type(value).__name__)
-
-    return json.dumps(data, indent=2, ensure_ascii=False, default=default)
-
-
 def print_outcomes(outcomes: Sequence[FileOutcome], *, as_json: bool) -> None:
     """One line per file (status, supplier, company), its problems, and a summary."""
     if as_json:
         print(
-            to_json(
+            dumps(
                 [
                     {
                         "file": o.file.name,
@@ -71,12 +50,12 @@ def print_outcomes(outcomes: Sequence[FileOutcome], *, as_json: bool) -> None:
         return
     for outcome in outcomes:
         who = outcome.supplier or "(no supplier matched)"
-        say(f"{outcome.file.name}: {outcome.status} - {who} {outcome.company}".rstrip())
+        plain(f"{outcome.file.name}: {outcome.status} - {who} {outcome.company}".rstrip())
         print_problems(outcome.problems)
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    say(f"{len(outcomes)} files: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    plain(f"{len(outcomes)} files: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
 def smelter_row(smelter: CombinedSmelter) -> dict[str, Any]:
@@ -114,16 +93,16 @@ def write_smelters(rows: Sequence[CombinedSmelter], *, out: Path | None, as_json
             writer.writeheader()
             writer.writerows(flat)
     elif as_json:
-        print(to_json(flat))
+        print(dumps(flat))
         return
     else:
         for r in flat:
             extra = f" - candidates: {r['candidates']}" if r["candidates"] else ""
-            say(
+            plain(
                 f"{r['metal']}\t{r['smelter_id'] or '-'}\t{r['name']}\t{r['country']}\t"
                 f"{r['status']}\t{r['supplier_count']} suppliers{extra}"
             )
-    say(f"{len(flat)} smelters" + (f" written to {out}" if out else ""))
+    plain(f"{len(flat)} smelters" + (f" written to {out}" if out else ""))
 
 
 def print_campaign(state: SupplyChainState, kpis: Sequence[Kpi], *, as_json: bool) -> None:
@@ -131,7 +110,7 @@ def print_campaign(state: SupplyChainState, kpis: Sequence[Kpi], *, as_json: boo
     campaign = state.campaign
     if as_json:
         print(
-            to_json(
+            dumps(
                 {
                     "period": state.period,
                     "suppliers": [asdict(line) for line in campaign.lines],
@@ -143,17 +122,19 @@ def print_campaign(state: SupplyChainState, kpis: Sequence[Kpi], *, as_json: boo
         )
         return
     for line in campaign.lines:
-        say(f"{line.supplier}\t{line.name}\t{line.status}\t{line.file or '-'}")
+        plain(f"{line.supplier}\t{line.name}\t{line.status}\t{line.file or '-'}")
         for reason in line.follow_up:
-            say(f"    follow up: {reason}")
+            plain(f"    follow up: {reason}")
     for declaration in campaign.unmatched:
-        say(f"(unmatched)\t{declaration.company or '-'}\t{declaration.status}\t{declaration.file}")
+        plain(
+            f"(unmatched)\t{declaration.company or '-'}\t{declaration.status}\t{declaration.file}"
+        )
     for flag in state.red_flags:
-        say(f"red flag ({flag.kind}) {flag.where}: {flag.message}")
+        plain(f"red flag ({flag.kind}) {flag.where}: {flag.message}")
     rate = "-" if campaign.response_rate is None else f"{campaign.response_rate}%"
-    say(
+    plain(
         f"{campaign.in_scope} suppliers in scope, {campaign.responded} responded "
         f"({rate}), {campaign.complete} complete, {len(state.red_flags)} red flags"
     )
     for kpi in kpis:
-        say(f"{kpi.metric} = {kpi.value} {kpi.unit}  ({kpi.basis})")
+        plain(f"{kpi.metric} = {kpi.value} {kpi.unit}  ({kpi.basis})")

@@ -6,18 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from esgledger.cli.main import DbOption, _fail, _open
-from esgledger.cli.output import errors, print_problems
-from esgledger.cli.output import say as _say
+from esgledger.cli.output import errors, plain, print_problems
 from esgledger.errors import EsgLedgerError
-
-
-def say(text: str) -> None:
-    """Print a line as it is (no rich markup: sources such as [file.xlsx!Energy!C7] stay)."""
-    _say(escape(text))
-
 
 app = typer.Typer(
     help="Collect data from entities: Excel templates out, validated imports in, review "
@@ -51,9 +43,9 @@ def templates(
     except EsgLedgerError as exc:
         _fail(str(exc))
     for path in paths:
-        say(f"wrote {path}")
+        plain(f"wrote {path}")
     if not paths:
-        say("no entity owes any metric yet: assign metrics with `esgledger collect assign`")
+        plain("no entity owes any metric yet: assign metrics with `esgledger collect assign`")
 
 
 @app.command("import")
@@ -115,12 +107,12 @@ def _print_outcome(outcome, dry_run: bool) -> None:  # outcome: TemplateOutcome
     if outcome.earlier:
         first = outcome.earlier[0]
         seen = f" (the same file was imported before by {first['user_name']}, batch {first['id']})"
-    say(
+    plain(
         f"{outcome.data.file}: {verb} {r.added} new, {r.revised} revised, {r.unchanged} "
         f"unchanged, {len(outcome.data.blanks)} left blank{seen}"
     )
     for old, new in r.revisions:
-        say(f"  {'/'.join(new.key)}: {old.quantity} -> {new.quantity}")
+        plain(f"  {'/'.join(new.key)}: {old.quantity} -> {new.quantity}")
 
 
 @app.command()
@@ -148,7 +140,7 @@ def assign(
         )
     except EsgLedgerError as exc:
         _fail(str(exc))
-    say(f"{entity} owes {metric}" + (f" (department {department})" if department else ""))
+    plain(f"{entity} owes {metric}" + (f" (department {department})" if department else ""))
 
 
 from esgledger.cli import collect_review  # noqa: E402  (registers the review commands)

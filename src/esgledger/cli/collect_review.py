@@ -5,17 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from esgledger.cli.main import DbOption, _fail, _open
-from esgledger.cli.output import say as _say
+from esgledger.cli.output import plain
 from esgledger.errors import EsgLedgerError
-
-
-def say(text: str) -> None:
-    """Print a line as it is (no rich markup: sources such as [file.xlsx!Energy!C7] stay)."""
-    _say(escape(text))
-
 
 PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="Reporting period, e.g. 2020.")]
 EntityOpt = Annotated[str, typer.Option("--entity", "-e", help="Entity code.")]
@@ -39,7 +32,7 @@ def status(period: PeriodOpt, db: DbOption = "esgledger.db", entity: str | None 
         if entity is None:
             for s in submissions.submissions(ledger, period):
                 counts = ", ".join(f"{n} {k}" for k, n in sorted(s.counts.items())) or "no data"
-                say(f"{s.entity}: {s.status} (version {s.version}) - {counts}")
+                plain(f"{s.entity}: {s.status} (version {s.version}) - {counts}")
             return
         for state in workflow.figures(ledger, period, entity=entity):
             dp, swing = state.datapoint, state.swing
@@ -48,7 +41,7 @@ def status(period: PeriodOpt, db: DbOption = "esgledger.db", entity: str | None 
                 line += f", {swing.change_percent:+.1f}% vs {swing.prior_period}"
                 line += " (explained)" if swing.explanation else ""
                 line += " NEEDS EXPLANATION" if swing.needs_explanation else ""
-            say(line)
+            plain(line)
     except EsgLedgerError as exc:
         _fail(str(exc))
 
@@ -74,7 +67,7 @@ def _act(
             done = step(
                 ledger, entity, period, expected_version=_v(version, current), actor=user, **kwargs
             )
-            say(f"{entity}/{period}: {done.status} (version {done.version})")
+            plain(f"{entity}/{period}: {done.status} (version {done.version})")
             return
         current = workflow.figure(ledger, entity, period, metric).version
         kwargs = {"reason": reason} if action == "reject" else {}
@@ -82,7 +75,7 @@ def _act(
             ledger, entity, period, metric, expected_version=_v(version, current), actor=user,
             **kwargs,
         )  # fmt: skip
-        say(f"{entity}/{period}/{metric}: {state.datapoint.status} (version {state.version})")
+        plain(f"{entity}/{period}/{metric}: {state.datapoint.status} (version {state.version})")
     except EsgLedgerError as exc:
         _fail(str(exc))
 
@@ -139,7 +132,7 @@ def comment(
         add_comment(ledger, entity, period, metric, actor=user, text=text)
     except EsgLedgerError as exc:
         _fail(str(exc))
-    say("comment added")
+    plain("comment added")
 
 
 def explain(
@@ -161,7 +154,7 @@ def explain(
         )
     except EsgLedgerError as exc:
         _fail(str(exc))
-    say(f"{entity}/{period}/{metric}: swing explained")
+    plain(f"{entity}/{period}/{metric}: swing explained")
 
 
 def lock_period(period: PeriodOpt, db: DbOption = "esgledger.db", user: UserOpt = "cli") -> None:
@@ -173,7 +166,7 @@ def lock_period(period: PeriodOpt, db: DbOption = "esgledger.db", user: UserOpt 
         count = lock(ledger, period, actor=user)
     except EsgLedgerError as exc:
         _fail(str(exc))
-    say(f"{period}: {count} figures locked")
+    plain(f"{period}: {count} figures locked")
 
 
 def claim_no_restatements(
@@ -185,4 +178,4 @@ def claim_no_restatements(
 
     ledger = _open(db)
     ledger.set_setting(CLAIM_SETTING, not withdraw)
-    say("claim withdrawn" if withdraw else "the report claims no restatements")
+    plain("claim withdrawn" if withdraw else "the report claims no restatements")

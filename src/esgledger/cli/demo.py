@@ -10,7 +10,7 @@ from rich.table import Table
 from esgledger.calculate.engine import Results
 from esgledger.calculate.run import calculate_with_prior, settings_for, store_results
 from esgledger.check.run import check_period
-from esgledger.cli.output import change, console, number, say
+from esgledger.cli.output import change, console, number, plain
 from esgledger.collect.demo import build_demo
 from esgledger.core.catalog import default_catalog
 from esgledger.core.problems import Severity
@@ -61,14 +61,14 @@ def run_demo(out: Path, *, pdf: bool = True) -> None:
         progress.update(task, advance=1)
     _summary(pair.current, pair.prior)
     n_errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    say(
+    plain(
         f"ledger: {out / 'demo.db'} ({written} datapoints); checks: {n_errors} "
         f"error(s), {len(problems) - n_errors} warning(s) "
         f"(see `esgledger check --db {out / 'demo.db'} --period {PERIOD}`)"
     )
     for path in (files.html, files.pdf):
         if path is not None:
-            say(f"report: {path}")
+            plain(f"report: {path}")
     ledger.close()
 
 

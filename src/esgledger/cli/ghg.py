@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from esgledger.cli.output import change, errors, print_problems, say
+from esgledger.cli.output import change, errors, plain, print_problems
 
 app = typer.Typer(
     help=(
@@ -38,21 +38,21 @@ def _run(db: str, period: str, engine: str, pg_url: str | None, store: Path | No
     inventory = compute_inventory(ledger, period, row_files(ledger, folder), engine=engine, url=url)
     rejects = write_rejects(inventory, folder / "rejects")
     run_id, result = run_inventory(ledger, inventory, rejects_file=rejects)
-    say(
+    plain(
         f"{period}: run {run_id} on {engine}: {inventory.rows_in} rows in = "
         f"{inventory.rows_computed} computed + {inventory.rows_rejected} rejected"
     )
     if rejects:
-        say(f"  rejects (batch, line, reason): {rejects}")
+        plain(f"  rejects (batch, line, reason): {rejects}")
     root = next(e.code for e in ledger.entities() if e.parent is None)
     for metric in ("scope1", "scope2_location", "scope2_market", "scope3"):
         value = inventory.figures.get((root, f"ghg.inventory.{metric}"))
         if value is not None:
-            say(f"  ghg.inventory.{metric}: {value:,.3f} tCO2e")
-    say(f"  {result.added} figures new, {result.revised} changed, {result.unchanged} unchanged")
+            plain(f"  ghg.inventory.{metric}: {value:,.3f} tCO2e")
+    plain(f"  {result.added} figures new, {result.revised} changed, {result.unchanged} unchanged")
     for old, new in result.revisions:
         previous, current = old.quantity.value, new.quantity.value
-        say(
+        plain(
             f"  {new.entity}/{new.metric}: {previous} -> {current} {new.quantity.unit} "
             f"({change(current, previous)})"
         )
@@ -107,25 +107,25 @@ def explain(
         errors.print(f"error: {exc}")
         raise typer.Exit(2) from exc
     fig, run = found.figure, found.run
-    say(
+    plain(
         f"{fig.entity}/{fig.period}/{fig.metric} = {fig.quantity} "
         f"(run {run['id']}, {run['engine']}, GWP {run['gwp_set']})"
     )
     for c in found.contributions:
         method = c["method"] or f"scope {c['scope']}"
-        say(
+        plain(
             f"  {c['activity_type']} ({method}) {c['gas']}: {c['tco2e']} tCO2e "
             f"from {c['rows']} rows, {c['quantity']} units"
         )
         for f in c["factors"]:
-            say(
+            plain(
                 f"    x {f['key']} = {f['value']} {f['unit']} (set {f['set']}, "
                 f"level {f['level']}): {f['citation']}"
             )
         if not c["factors"]:
-            say(f"    x GWP of {c['gas']} ({run['gwp_set']}) or the row's contractual instrument")
+            plain(f"    x GWP of {c['gas']} ({run['gwp_set']}) or the row's contractual instrument")
     for r in found.rows:
-        say(
+        plain(
             f"  row {r['file']}:{r['line']} (batch {r['batch_id']}) {r['entity']} "
             f"{r['activity_date']} {r['activity_type']} {r['gas']}: {r['value']:.6f}"
         )
@@ -147,7 +147,7 @@ def import_factors(
 ) -> None:
     """Import your own factor set (supplier-specific, residual mix, spend...); all or nothing."""
     from esgledger.calculate.ghg_inventory import library_for
-    from esgledger.collect.activity import file_sha256
+    from esgledger.collect.datapoints import sha256_of
     from esgledger.collect.ghg_factors import read_factor_csv
     from esgledger.core.factors import Citation
     from esgledger.errors import ImportFailed
@@ -166,8 +166,8 @@ def import_factors(
         print_problems(exc.problems)
         errors.print(f"{file.name}: nothing imported ({len(exc.problems)} problem(s))")
         raise typer.Exit(1) from exc
-    add_factor_set(ledger, factor_set, file=file.name, sha256=file_sha256(file), user="cli")
-    say(f"{file.name}: factor set {set_id} imported with {len(factor_set.factors)} factors")
+    add_factor_set(ledger, factor_set, file=file.name, sha256=sha256_of(file), user="cli")
+    plain(f"{file.name}: factor set {set_id} imported with {len(factor_set.factors)} factors")
 
 
 @app.command()
@@ -194,7 +194,7 @@ def pin(
         )
         raise typer.Exit(2)
     pin_sets(ledger, period, sets)
-    say(f"{period}: pinned {', '.join(sets)}")
+    plain(f"{period}: pinned {', '.join(sets)}")
     try:
         _run(db, period, engine, None, store)
     except EsgLedgerError as exc:

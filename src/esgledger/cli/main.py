@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 
-from esgledger.cli.output import console, errors, print_problems, say
+from esgledger.cli.output import console, errors, plain, print_problems
 from esgledger.core.model import Status
 from esgledger.core.problems import has_errors
 from esgledger.errors import EsgLedgerError, ImportFailed
@@ -49,7 +50,7 @@ DEFAULT_DB = "esgledger.db"
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    errors.print(f"[red]error[/red]: {message}", soft_wrap=True)
+    errors.print(f"[red]error[/red]: {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -89,7 +90,7 @@ def init(
         except EsgLedgerError as exc:
             _fail(f"{setup}: {exc}")
     entities, periods = len(ledger.entities()), len(ledger.periods())
-    say(f"ledger ready at {db}: {entities} entities, {periods} periods")
+    plain(f"ledger ready at {db}: {entities} entities, {periods} periods")
 
 
 @app.command("import")
@@ -139,12 +140,12 @@ def import_(
         r = outcome.result
         verb = "would import" if dry_run else "imported"
         seen = " (this file was imported before)" if outcome.repeated else ""
-        say(
+        plain(
             f"{outcome.file}: {verb} {outcome.rows} rows: {r.added} new, "
             f"{r.revised} revised, {r.unchanged} unchanged, {outcome.notes} notes{seen}"
         )
         for old, new in r.revisions:
-            say(f"  {'/'.join(new.key)}: {old.quantity} -> {new.quantity}")
+            plain(f"  {'/'.join(new.key)}: {old.quantity} -> {new.quantity}")
     if failed:
         raise typer.Exit(1)
 
@@ -163,7 +164,7 @@ def calculate(db: DbOption = DEFAULT_DB, period: PeriodOption = "") -> None:
         except EsgLedgerError as exc:
             _fail(str(exc))
         run = store_results(ledger, results, settings)
-        say(
+        plain(
             f"{code}: {len(results.all_computed())} figures computed (run {run}), "
             f"{len(results.problems)} problem(s)"
         )
@@ -248,7 +249,7 @@ def check(
     print_problems(problems, as_json=as_json)
     n_errors = sum(1 for p in problems if p.severity == "error")
     if not as_json:
-        say(f"{n_errors} error(s), {len(problems) - n_errors} warning(s)")
+        plain(f"{n_errors} error(s), {len(problems) - n_errors} warning(s)")
     if has_errors(problems):
         raise typer.Exit(1)
 
@@ -275,7 +276,7 @@ def report(
             _fail(str(exc))
     for path in (files.html, files.pdf):
         if path is not None:
-            say(f"wrote {path}")
+            plain(f"wrote {path}")
 
 
 @app.command()
@@ -290,7 +291,7 @@ def history(
     periods = [period] if period else [p.code for p in ledger.periods()]
     for code in periods:
         for dp in ledger.history(entity, code, metric):
-            say(
+            plain(
                 f"{dp.period} rev {dp.revision} [{dp.kind}/{dp.status}] {dp.quantity} "
                 f"by {dp.provenance.user} at {dp.provenance.recorded_at:%Y-%m-%d %H:%M} UTC "
                 f"from {dp.provenance.location()}" + (f" — {dp.reason}" if dp.reason else "")
@@ -338,7 +339,7 @@ def demo(
         run_demo(out, pdf=pdf)
     except EsgLedgerError as exc:
         _fail(str(exc))
-    say(f"done in {time.perf_counter() - started:.1f} s")
+    plain(f"done in {time.perf_counter() - started:.1f} s")
 
 
 def _add_feature_commands() -> None:

@@ -12,7 +12,7 @@ import typer
 
 from esgledger.cli.main import DEFAULT_DB, DbOption, _fail, _open
 from esgledger.cli.materiality_show import assessment_rows, print_table
-from esgledger.cli.output import console, errors, print_problems
+from esgledger.cli.output import errors, plain, print_problems
 from esgledger.core.materiality import Audience, Scale, Thresholds, Validation, Zone, ZoneChange
 from esgledger.errors import EsgLedgerError, ImportFailed
 
@@ -24,10 +24,6 @@ app = typer.Typer(
 )
 Period = Annotated[str, typer.Option("--period", "-p", help="Reporting period, e.g. 2019.")]
 Json = Annotated[bool, typer.Option("--json", help="Output as JSON.")]
-
-
-def _say(text: str) -> None:
-    console.print(text, markup=False, soft_wrap=True)
 
 
 def _decimal(text: str, what: str) -> Decimal:
@@ -118,7 +114,7 @@ def engage(
         user=user,
     )
     store.add_engagements(ledger, [event])
-    _say(f"logged: {day} {event.group} via {channel}: {topic}")
+    plain(f"logged: {day} {event.group} via {channel}: {topic}")
 
 
 @app.command("log")
@@ -196,7 +192,7 @@ def import_(
         errors.print(f"{file.name}: nothing imported ({len(exc.problems)} problem(s))")
         raise typer.Exit(1) from None
     verb = "would import" if dry_run else "imported"
-    _say(
+    plain(
         f"{file.name}: {verb} wave {outcome.wave.code!r} ({outcome.layout} layout): "
         f"{outcome.respondents} respondents, {outcome.scores} scores"
     )
@@ -229,7 +225,7 @@ def weights(
             _fail("; ".join(reasons))
         store.set_weights(ledger, period, values)
     for group, weight in (store.weights(ledger, period) or {"(every group)": Decimal(1)}).items():
-        _say(f"{group}: {weight}")
+        plain(f"{group}: {weight}")
 
 
 @app.command("thresholds")
@@ -263,7 +259,7 @@ def thresholds(
             _fail("--moderate must not be above --high")
         store.set_thresholds(ledger, period, value)
     current = _assess(assess, ledger, period).thresholds
-    _say(
+    plain(
         f"high >= {current.high}, moderate >= {current.moderate}; material zones: "
         + ", ".join(str(z) for z in current.material_zones)
     )
@@ -291,7 +287,7 @@ def assess_(
     result = _assess(assess, _open(db), period)
     print_table(assessment_rows(result, by_group), as_json, f"Materiality assessment {period}")
     if not as_json:
-        _say(
+        plain(
             f"{len(result.topics)} material topic(s); validation: "
             + (
                 "current"
@@ -318,7 +314,7 @@ def matrix(
     if out.suffix.lower().lstrip(".") not in FORMATS:
         _fail(f"--out: use a .svg, .png or .pdf file name, not {out.name!r}")
     result = _assess(assess, _open(db), period)
-    _say(f"wrote {write_matrix(result, out)}")
+    plain(f"wrote {write_matrix(result, out)}")
 
 
 @app.command("validate")
@@ -358,7 +354,7 @@ def validate(
             user=user,
         ),
     )
-    _say(f"validation of {period} recorded: {by}, {day}, {len(changes)} change(s)")
+    plain(f"validation of {period} recorded: {by}, {day}, {len(changes)} change(s)")
 
 
 def _change(text: str, numbers: set[int]) -> ZoneChange:
@@ -434,7 +430,7 @@ def dma_import(
     except EsgLedgerError as exc:
         _fail(str(exc))
     ledger.set_setting(DMA_SETTING, {**(ledger.setting(DMA_SETTING) or {}), period: limits})
-    _say(f"{file.name}: imported {count} impacts, risks and opportunities for {period}")
+    plain(f"{file.name}: imported {count} impacts, risks and opportunities for {period}")
 
 
 @app.command("dma")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import asdict, is_dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from esgledger.core.problems import Problem, Severity
 
@@ -15,8 +19,14 @@ errors = Console(stderr=True, highlight=False)
 
 
 def say(text: str) -> None:
-    """Print a line of text unwrapped (paths and ids stay whole, tests can match them)."""
+    """Print a line with rich markup (``[bold]…[/bold]``), unwrapped; escape users' text."""
     console.print(text, soft_wrap=True)
+
+
+def plain(text: str) -> None:
+    """Print a line as it is, unwrapped: paths and ids stay whole, tests can match them, and
+    brackets such as ``[reported/submitted]`` or ``data[2019].csv`` are not read as markup."""
+    console.print(text, markup=False, soft_wrap=True)
 
 
 def number(value: Decimal | None, precision: int = 1, unit: str = "") -> str:
@@ -42,18 +52,25 @@ def print_problems(problems: list[Problem], *, as_json: bool = False) -> None:
     for problem in problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
         errors.print(
-            f"[{style}]{problem.severity}[/{style}] {problem.location}: {problem.message}",
+            f"[{style}]{problem.severity}[/{style}] "
+            f"{escape(problem.location)}: {escape(problem.message)}",
             markup=True,
             soft_wrap=True,
         )
 
 
 def dumps(data: Any) -> str:
-    """JSON with decimals as numbers written exactly."""
+    """JSON with decimals as numbers, dates as ISO text, records as objects, paths as text."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):  # JSON numbers; readers parse them as floats anyway
         return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, Path):
+        return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from esgledger.cli.main import DEFAULT_DB, DbOption, _open
-from esgledger.cli.output import console, print_problems
+from esgledger.cli.output import dumps, plain, print_problems
 
 app = typer.Typer(
     name="suppliers",
@@ -16,11 +16,6 @@ app = typer.Typer(
     "agreements, audits; the base of the supply-chain KPIs and of the conflict-minerals campaign.",
     no_args_is_help=True,
 )
-
-
-def say(text: str) -> None:
-    """Print plain text (no markup), unwrapped."""
-    console.print(text, markup=False, soft_wrap=True, highlight=False)
 
 
 @app.command("import")
@@ -44,14 +39,14 @@ def import_register(
     register, problems = read_register(file)
     if problems:
         print_problems(problems, as_json=as_json)
-        say(f"{file.name}: nothing imported ({len(problems)} problems)")
+        plain(f"{file.name}: nothing imported ({len(problems)} problems)")
         raise typer.Exit(1)
     if dry_run:
-        say(f"{file.name}: {len(register)} suppliers would be imported (dry run)")
+        plain(f"{file.name}: {len(register)} suppliers would be imported (dry run)")
         return
     ledger = _open(db)
     added, updated = save_suppliers(ledger, register, file=file.name, user=user)
-    say(f"{file.name}: {added} suppliers added, {updated} updated")
+    plain(f"{file.name}: {added} suppliers added, {updated} updated")
 
 
 @app.command("list")
@@ -64,15 +59,13 @@ def list_suppliers(
 
     register = suppliers(_open(db, create=False))
     if as_json:
-        from esgledger.cli.cmrt_output import to_json
-
-        print(to_json(register))
+        print(dumps(register))
         return
     for s in register:
         screened = ",".join(k for k, v in s.screening.items() if v) or "-"
         cmrt = "CMRT" if s.conflict_minerals else "-"
-        say(
+        plain(
             f"{s.code}\t{s.name}\t{s.category}\t{s.country}\t{s.onboarded or '-'}\t"
             f"screened:{screened}\t{cmrt}"
         )
-    say(f"{len(register)} suppliers")
+    plain(f"{len(register)} suppliers")

@@ -13,7 +13,6 @@ rows accepted + rows rejected, always.
 from __future__ import annotations
 
 import getpass
-import hashlib
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from esgledger.calculate.ghg_backends import ACTIVITY_SCHEMA
 from esgledger.collect.activity_files import Mapping, read_activity_file
 from esgledger.collect.activity_sql import VALIDATE_SQL, conversions
 from esgledger.collect.activity_store import activity_store
+from esgledger.collect.datapoints import sha256_of
 from esgledger.core.ghg_activity import ActivityType, default_activity_types
 from esgledger.core.problems import Problem
 from esgledger.errors import ImportFailed
@@ -53,15 +53,6 @@ class ActivityImport:
     rows_accepted: int
     rows_rejected: int
     rejects_file: Path | None
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def validate_rows(
@@ -115,7 +106,7 @@ def import_activity_file(
     types: MappingType[str, ActivityType] | None = None,
 ) -> ActivityImport:
     """Import one activity file into the ledger's activity store (see the module docstring)."""
-    sha = file_sha256(path)
+    sha = sha256_of(path)
     earlier = ghg_store.batch_with_hash(ledger, sha)
     if earlier is not None:
         message = f"this file was imported before (batch {earlier['id']}, {earlier['file']})"

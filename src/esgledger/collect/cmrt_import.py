@@ -19,6 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from esgledger.collect.cmrt import DeclarationRead, read_declaration
+from esgledger.collect.datapoints import sha256_of
 from esgledger.core.problems import Problem, Severity
 from esgledger.core.supply_chain import Supplier
 from esgledger.store.ledger import Ledger
@@ -54,9 +55,7 @@ def workbook_files(targets: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_all(
-    files: Sequence[Path], jobs: int | None = None
-) -> list[tuple[DeclarationRead, str]]:
+def read_all(files: Sequence[Path], jobs: int | None = None) -> list[tuple[DeclarationRead, str]]:
     """Read (and hash) every file, in ``jobs`` processes (default: one per CPU) when many."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(files) < 8:
@@ -172,11 +171,8 @@ def _record(
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The file's hash; for an unreadable file (its read already failed) one of its path."""
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        return sha256_of(path)
     except OSError:
-        digest.update(str(path).encode())
-    return digest.hexdigest()
+        return hashlib.sha256(str(path).encode()).hexdigest()

@@ -417,8 +417,12 @@ class ImportOutcome:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Hex SHA-256 of a file's bytes, read a MiB at a time (activity exports can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def import_file(
@@ -453,7 +457,11 @@ def import_file(
     repeated = bool(ledger.batches_with_hash(digest))
     if dry_run:
         return ImportOutcome(
-            path.name, parsed.rows, _preview(ledger, datapoints), len(parsed.notes), repeated
+            path.name,
+            parsed.rows,
+            preview(ledger, datapoints, changes),
+            len(parsed.notes),
+            repeated,
         )
     with ledger.transaction() as conn:
         batch = ledger.add_batch(path.name, digest, parsed.rows, user, conn)
@@ -466,9 +474,15 @@ def _with_reason(dp: Datapoint, reason: str | None) -> Datapoint:
     return dp if reason is None else replace(dp, reason=reason)
 
 
-def _preview(ledger: Ledger, datapoints: list[Datapoint]) -> RecordResult:
-    changes = ledger.pending_changes(datapoints)
-    current = {dp.key for dp in ledger.datapoints()}
+def preview(
+    ledger: Ledger, datapoints: list[Datapoint], changes: list[tuple[Datapoint, Datapoint]]
+) -> RecordResult:
+    """What recording ``datapoints`` would do (a dry run), given their pending ``changes``."""
+    keys = {dp.key for dp in datapoints}
+    entities = {dp.entity for dp in datapoints}
+    current = {
+        dp.key for entity in entities for dp in ledger.datapoints(entity=entity) if dp.key in keys
+    }
     added = sum(1 for dp in datapoints if dp.key not in current)
     return RecordResult(
         added=added,

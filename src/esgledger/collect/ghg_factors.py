@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
+from esgledger.collect.datapoints import parse_value
 from esgledger.core.factors import GLOBAL, Citation, Factor, FactorLibrary, FactorSet
 from esgledger.core.problems import Problem
 from esgledger.core.units import parse_unit, same_dimension
@@ -37,11 +38,9 @@ def _factor(
     problems: list[Problem] = []
     key, unit = (row.get("key") or "").strip(), (row.get("unit") or "").strip()
     try:
-        value = Decimal((row.get("value") or "").strip())
-    except InvalidOperation:
-        problems.append(
-            Problem(location=where, message=f"value: {row.get('value')!r} is not a number")
-        )
+        value = parse_value(row.get("value") or "")
+    except ValueError as exc:  # not a number, a decimal comma, NaN or infinity
+        problems.append(Problem(location=where, message=f"value: {exc}"))
         value = Decimal(0)
     try:
         parse_unit(unit)

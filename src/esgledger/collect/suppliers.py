@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from esgledger.collect.datapoints import parse_value
 from esgledger.core.problems import Problem
 from esgledger.core.supply_chain import Supplier
 
@@ -192,8 +193,8 @@ def _decimal(value: Any) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
-    except InvalidOperation:
+        return parse_value(text)  # thousands separators dropped above; NaN, inf refused
+    except ValueError:
         raise _RowError("spend", f"{_text(value)!r} is not a number") from None
 
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from esgledger.collect.datapoints import sha256_of
+from esgledger.collect.datapoints import preview, sha256_of
 from esgledger.collect.template_read import TemplateData, read_template
 from esgledger.collect.templates import issued_checksums
 from esgledger.core.catalog import Catalog
-from esgledger.core.model import Datapoint, Status
+from esgledger.core.model import Status
 from esgledger.store import audit
 from esgledger.store.ledger import Ledger, RecordResult
 
@@ -135,7 +135,7 @@ def _record(ledger: Ledger, outcome: TemplateOutcome, options: ImportOptions) ->
     if data.problems:
         return
     if options.dry_run:
-        outcome.result = _preview(ledger, datapoints, changes)
+        outcome.result = preview(ledger, datapoints, changes)
         return
     with ledger.transaction() as conn:
         batch = ledger.add_batch(data.file, outcome.sha256, len(datapoints), options.user, conn)
@@ -163,21 +163,4 @@ def _import_event(outcome: TemplateOutcome, options: ImportOptions, batch: int) 
         },
         reason=options.reason,
         source=outcome.data.file,
-    )
-
-
-def _preview(
-    ledger: Ledger, datapoints: list[Datapoint], changes: list[tuple[Datapoint, Datapoint]]
-) -> RecordResult:
-    keys = {dp.key for dp in datapoints}
-    entities = {dp.entity for dp in datapoints}
-    current = {
-        dp.key for entity in entities for dp in ledger.datapoints(entity=entity) if dp.key in keys
-    }
-    added = sum(1 for dp in datapoints if dp.key not in current)
-    return RecordResult(
-        added=added,
-        revised=len(changes),
-        unchanged=len(datapoints) - added - len(changes),
-        revisions=changes,
     )
