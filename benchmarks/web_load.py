@@ -1,6 +1,7 @@
 """Load benchmark of the web application (issue 5); opt-in, not part of `make bench`.
 
-Run: ``python benchmarks/web_load.py [--seconds 60] [--users 50] [--stores sqlite,postgresql]``.
+Run: ``python benchmarks/web_load.py [--seconds 60] [--users 50] [--stores sqlite,postgresql]
+[--workers N] [--think SECONDS]``.
 For each store it builds the web demo ledger (PostgreSQL: a fresh database on
 ``127.0.0.1:5432``, or ``--pg URL``), starts ``esgledger``'s application with uvicorn in a
 separate process on loopback, and lets N simulated users work for the given time: each signs
@@ -9,8 +10,11 @@ read of the figure's version followed by a POST with it), 60 % reads / 40 % writ
 
 It prints throughput, p50/p95/p99 latency by kind, errors (any 5xx, transport error or 409
 conflict - users write distinct figures, so none is expected) and finally checks that every
-acknowledged write is in the database. Baseline measured in the same run: one single user for
-a fifth of the time; the ratios of p50 and p99 to it show what concurrency costs.
+acknowledged write is in the database. By default users send their requests back to back (a
+closed loop: 50 users keep 50 requests in flight, so mean latency is 50 / throughput);
+``--think`` adds a random pause (exponential, that mean) before each request, as people make.
+Baseline measured in the same run: one single user for a fifth of the time; the ratios of p50
+and p99 to it show what concurrency costs.
 """
 
 from __future__ import annotations
@@ -66,14 +70,15 @@ def prepare(target: str, users: int) -> list[tuple[str, str, str]]:
     return plan
 
 
-def serve(target: str, port: int) -> subprocess.Popen[bytes]:
-    """The application in its own process (so the load generator does not share its GIL)."""
+def serve(target: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    """The application in its own process(es) (so the load generator does not share a GIL),
+    as ``esgledger serve --workers N`` runs it."""
     code = (
-        "import uvicorn, sys\n"
-        "from esgledger.store.ledger import Ledger\n"
-        "from esgledger.web.app import create_app\n"
-        f"uvicorn.run(create_app(Ledger.open({target!r})), host='127.0.0.1', port={port}, "
-        "log_level='warning')\n"
+        "import os, uvicorn\n"
+        "from esgledger.web.app import DB_VARIABLE\n"
+        f"os.environ[DB_VARIABLE] = {target!r}\n"
+        "uvicorn.run('esgledger.web.app:app_from_environment', factory=True, "
+        f"workers={workers}, host='127.0.0.1', port={port}, log_level='warning')\n"
     )
     process = subprocess.Popen([sys.executable, "-c", code])
     for _ in range(200):
@@ -107,6 +112,8 @@ async def user(
             ready.set()
         await ready.wait()
         while time.perf_counter() < window[1]:
+            if stats["think"]:  # a person reads the page before the next click
+                await asyncio.sleep(rng.expovariate(1 / stats["think"]))
             choice = rng.random()
             try:
                 if choice < 0.2:
@@ -154,13 +161,15 @@ async def _write(client, csrf, entity, metric, rng, stats) -> None:  # type: ign
         stats["acknowledged"].append((entity, metric, value))
 
 
-def run_load(base: str, plans: list[tuple[str, str, str]], seconds: float) -> dict:
+def run_load(
+    base: str, plans: list[tuple[str, str, str]], seconds: float, think: float = 0.0
+) -> dict:
     from esgledger.core.catalog import default_catalog
 
     catalog = default_catalog()
     stats: dict = defaultdict(list)
     stats["units"] = {m: catalog.get(m).unit for _, _, m in plans}
-    stats["users"], stats["seconds"] = len(plans), seconds
+    stats["users"], stats["seconds"], stats["think"] = len(plans), seconds, think
     window: list[float] = []
 
     async def main() -> None:
@@ -238,12 +247,12 @@ def bench_store(store: str, args: argparse.Namespace) -> None:
         target, cleanup = _postgres(args.pg)
     plans = prepare(target, args.users)
     port = _free_port()
-    server = serve(target, port)
+    server = serve(target, port, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        single = run_load(base, plans[:1], max(2.0, args.seconds / 5))
+        single = run_load(base, plans[:1], max(2.0, args.seconds / 5), args.think)
         single["missing"] = verify(target, single["acknowledged"])
-        loaded = run_load(base, plans, args.seconds)
+        loaded = run_load(base, plans, args.seconds, args.think)
         loaded["missing"] = verify(target, loaded["acknowledged"])
     finally:
         server.terminate()
@@ -261,6 +270,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause of a user before each request, in seconds (default 0: back to back)",
+    )
     parser.add_argument(
         "--pg",
         default=os.environ.get("ESGLEDGER_BENCH_PG"),

@@ -40,6 +40,9 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="Mark cookies Secure even over plain HTTP on loopback.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (about one per CPU core).")
+    ] = 1,
 ) -> None:
     """Start the web application (the demo ledger when no --db is given).
 
@@ -67,6 +70,23 @@ def serve(
         _fail(str(exc))
     settings = WebSettings(force_secure_cookies=secure_cookies, hsts=secure_cookies)
     say(f"serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    if workers > 1:  # each worker process opens the ledger itself
+        import os
+
+        from esgledger.web.app import DB_VARIABLE, SECURE_VARIABLE
+
+        os.environ[DB_VARIABLE] = str(ledger.engine.url.render_as_string(hide_password=False))
+        os.environ[SECURE_VARIABLE] = "1" if secure_cookies else "0"
+        ledger.close()
+        uvicorn.run(
+            "esgledger.web.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+        return
     uvicorn.run(create_app(ledger, settings=settings), host=host, port=port, log_level="warning")
 
 

@@ -41,6 +41,9 @@ from esgledger.store import schema as t
 from esgledger.store.audit_records import audited_state, record_datapoints, record_notes
 from esgledger.store.restatements import add_restatement_notes
 
+#: up to this many metrics, a write reads the current revisions of those metrics only
+_FEW_METRICS = 50
+
 
 def database_url(target: str | Path) -> str:
     """A SQLAlchemy URL for a path or URL; PostgreSQL URLs get the psycopg 3 driver."""
@@ -261,31 +264,15 @@ class Ledger:
         kind: Kind | None = Kind.REPORTED,
     ) -> list[Datapoint]:
         """Current datapoints (latest revision of each), optionally filtered."""
-        latest = sa.select(
-            t.datapoint.c.entity,
-            t.datapoint.c.period,
-            t.datapoint.c.metric,
-            t.datapoint.c.kind,
-            sa.func.max(t.datapoint.c.revision).label("revision"),
-        ).group_by(
-            t.datapoint.c.entity, t.datapoint.c.period, t.datapoint.c.metric, t.datapoint.c.kind
-        )
-        latest = self._filtered(latest, period, entity, metric, kind).subquery()
-        d = t.datapoint
-        query = (
-            sa.select(d)
-            .join(
-                latest,
-                sa.and_(
-                    d.c.entity == latest.c.entity,
-                    d.c.period == latest.c.period,
-                    d.c.metric == latest.c.metric,
-                    d.c.kind == latest.c.kind,
-                    d.c.revision == latest.c.revision,
-                ),
-            )
-            .order_by(d.c.id)
-        )
+        d = t.datapoint.c
+        conditions = [
+            column == value
+            for column, value in ((d.period, period), (d.entity, entity), (d.metric, metric))
+            if value is not None
+        ]
+        if kind is not None:
+            conditions.append(d.kind == str(kind))
+        query = _newest_revisions(*conditions).order_by(d.id)
         with self.engine.connect() as conn:
             return [_datapoint(row) for row in conn.execute(query)]
 
@@ -299,18 +286,6 @@ class Ledger:
         )
         with self.engine.connect() as conn:
             return [_datapoint(row) for row in conn.execute(query)]
-
-    @staticmethod
-    def _filtered(
-        query: Any, period: str | None, entity: str | None, metric: str | None, kind: Kind | None
-    ) -> Any:
-        d = t.datapoint.c
-        for column, value in ((d.period, period), (d.entity, entity), (d.metric, metric)):
-            if value is not None:
-                query = query.where(column == value)
-        if kind is not None:
-            query = query.where(d.kind == str(kind))
-        return query
 
     def record(
         self,
@@ -365,12 +340,22 @@ class Ledger:
     def _current_map(
         self, conn: Connection, datapoints: list[Datapoint]
     ) -> dict[tuple[str, str, str, str], Datapoint]:
-        """Current revisions of the entities and periods that ``datapoints`` touch."""
-        d = t.datapoint
-        entities = sorted({dp.entity for dp in datapoints})
-        periods = sorted({dp.period for dp in datapoints})
-        query = sa.select(d).where(d.c.entity.in_(entities), d.c.period.in_(periods))
-        rows = conn.execute(query.order_by(d.c.revision))
+        """Current revisions of the entities and periods that ``datapoints`` touch.
+
+        Only the newest revision of each figure is read (not its whole history: a figure
+        corrected a thousand times would otherwise cost a thousand rows per write), and only
+        of the metrics written when they are few.
+        """
+        d = t.datapoint.c
+        conditions = [
+            d.entity.in_(sorted({dp.entity for dp in datapoints})),
+            d.period.in_(sorted({dp.period for dp in datapoints})),
+        ]
+        metrics = sorted({dp.metric for dp in datapoints})
+        if len(metrics) <= _FEW_METRICS:
+            conditions.append(d.metric.in_(metrics))
+        query = _newest_revisions(*conditions)
+        rows = conn.execute(query)
         return {(r.entity, r.period, r.metric, r.kind): _datapoint(r) for r in rows}
 
     def last_revision_id(self) -> int:
@@ -569,6 +554,30 @@ class Ledger:
         else:
             with self.engine.begin() as fresh:
                 yield fresh
+
+
+def _newest_revisions(*conditions: Any) -> Any:
+    """A SELECT of the newest revision of each figure (entity, period, metric, kind) that
+    matches ``conditions`` - the "current" values of an append-only table."""
+    d = t.datapoint
+    newest = (
+        sa.select(
+            d.c.entity, d.c.period, d.c.metric, d.c.kind, sa.func.max(d.c.revision).label("rev")
+        )
+        .where(*conditions)
+        .group_by(d.c.entity, d.c.period, d.c.metric, d.c.kind)
+        .subquery()
+    )
+    return sa.select(d).join(
+        newest,
+        sa.and_(
+            d.c.entity == newest.c.entity,
+            d.c.period == newest.c.period,
+            d.c.metric == newest.c.metric,
+            d.c.kind == newest.c.kind,
+            d.c.revision == newest.c.rev,
+        ),
+    )
 
 
 def _new_id(result: Any) -> int:

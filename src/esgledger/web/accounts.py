@@ -172,11 +172,14 @@ def _user(row: sa.Row, entities: list[str]) -> User:
 
 
 def get_user(ledger: Ledger, user_id: int) -> User:
-    """One user by id; :class:`NotFound` when absent."""
-    for user in users(ledger):
-        if user.id == user_id:
-            return user
-    raise NotFound(f"no user #{user_id}")
+    """One user by id; :class:`NotFound` when absent (every request asks: two small queries)."""
+    with ledger.engine.connect() as conn:
+        row = conn.execute(sa.select(tw.web_user).where(tw.web_user.c.id == user_id)).first()
+        if row is None:
+            raise NotFound(f"no user #{user_id}")
+        scope = tw.web_user_entity.c
+        named = conn.execute(sa.select(scope.entity).where(scope.user_id == user_id)).scalars()
+        return _user(row, list(named))
 
 
 def authenticate(ledger: Ledger, login: str, password: str) -> User | None:

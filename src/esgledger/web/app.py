@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -16,6 +20,10 @@ from esgledger.web.handlers import handle_error
 from esgledger.web.routes import admin, api, auth, dashboard, entry, report, review
 from esgledger.web.security import BodySizeLimit, SecurityHeaders
 from esgledger.web.state import WebSettings, WebState
+
+#: where :func:`app_from_environment` finds the ledger and settings (``esgledger serve --workers``)
+DB_VARIABLE = "ESGLEDGER_WEB_DB"
+SECURE_VARIABLE = "ESGLEDGER_WEB_SECURE_COOKIES"
 
 DESCRIPTION = (
     "The esgledger API: read and write reported figures with optimistic concurrency "
@@ -30,7 +38,19 @@ def create_app(
 ) -> FastAPI:
     """The ASGI application serving ``ledger``."""
     settings = settings or WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Page and API handlers are synchronous and run in anyio's thread pool (40 threads by
+        # default), each needing a database connection: more threads than the engine's pool
+        # holds only queue on the pool, and more threads in one interpreter only contend
+        # for its lock. Cap them at the pool's size.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = min(settings.threads, _pool_capacity(ledger))
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="esgledger",
         version="1",
         description=DESCRIPTION,
@@ -48,3 +68,21 @@ def create_app(
     app.add_middleware(BodySizeLimit, limit=settings.upload_limit)
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     return app
+
+
+def _pool_capacity(ledger: Ledger) -> int:
+    """How many connections the ledger's engine hands out at once (at least 1)."""
+    pool = ledger.engine.pool
+    size = getattr(pool, "size", None)
+    overflow = getattr(pool, "_max_overflow", 0)
+    if not callable(size):
+        return 1_000  # a pool without a limit (NullPool, StaticPool, ...)
+    return max(1, int(size()) + max(0, int(overflow)))
+
+
+def app_from_environment() -> FastAPI:
+    """The application of :data:`DB_VARIABLE`'s ledger: the factory each worker process of
+    ``esgledger serve --workers N`` calls (uvicorn starts workers from an import string)."""
+    secure = os.environ.get(SECURE_VARIABLE) == "1"
+    settings = WebSettings(force_secure_cookies=secure, hsts=secure)
+    return create_app(Ledger.open(os.environ[DB_VARIABLE], create=False), settings=settings)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -24,9 +26,10 @@ from esgledger.collect.review_state import (
 )
 from esgledger.collect.template_layout import file_name
 from esgledger.collect.template_workbook import write_workbook
-from esgledger.collect.templates import layouts, owed, record_issue, unit_choices
+from esgledger.collect.templates import layouts, owed, record_issue
+from esgledger.collect.templates import unit_choices as _unit_choices
 from esgledger.core.catalog import Catalog
-from esgledger.core.model import Datapoint, Kind
+from esgledger.core.model import Datapoint, Kind, Period
 from esgledger.core.units import convert, same_dimension
 from esgledger.errors import NotFound, UnknownMetricError, WorkflowError
 from esgledger.store import tables_collect as tc
@@ -62,6 +65,73 @@ class EntryRow:
         return self.state.version if self.state else 0
 
 
+class ReadOnce(Ledger):
+    """The ledger, remembering its periods and datapoint reads: for one page, whose parts
+    (the form, what is owed, last period's values, the submission) read the same rows."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__(ledger.engine)
+        self._periods: list[Period] | None = None
+        self._read: dict[tuple[Any, ...], list[Datapoint]] = {}
+
+    def periods(self) -> list[Period]:
+        if self._periods is None:
+            self._periods = super().periods()
+        return list(self._periods)
+
+    def datapoints(
+        self,
+        *,
+        period: str | None = None,
+        entity: str | None = None,
+        metric: str | None = None,
+        kind: Kind | None = Kind.REPORTED,
+    ) -> list[Datapoint]:
+        key = (period, entity, metric, kind)
+        if key not in self._read:
+            self._read[key] = super().datapoints(
+                period=period, entity=entity, metric=metric, kind=kind
+            )
+        return list(self._read[key])
+
+
+_UNITS: weakref.WeakKeyDictionary[Catalog, dict[str, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+
+
+def unit_choices(catalog: Catalog, metric_id: str) -> tuple[str, ...]:
+    """:func:`esgledger.collect.templates.unit_choices`, remembered per catalog and metric.
+
+    It compares every known unit with pint, a few milliseconds per metric; a form of forty
+    metrics (or each API write) would pay that on every request.
+    """
+    known = _UNITS.setdefault(catalog, {})
+    found = known.get(metric_id)
+    if found is None:
+        found = known[metric_id] = _unit_choices(catalog, metric_id)
+    return found
+
+
+def figure_versions(
+    ledger: Ledger, period: str, *, entity: str | None = None, metric: str | None = None
+) -> dict[tuple[str, str], int]:
+    """(entity, metric) -> version of the figures of a period, in one query.
+
+    The same numbers as :func:`esgledger.store.audit.version_of` (``seq`` of the newest audit
+    event about the figure), for a list of figures at once.
+    """
+    e = tc.audit_event.c
+    query = sa.select(e.entity, e.metric, sa.func.max(e.seq)).where(
+        e.period == period, e.metric.is_not(None)
+    )
+    if entity is not None:
+        query = query.where(e.entity == entity)
+    if metric is not None:
+        query = query.where(e.metric == metric)
+    with ledger.engine.connect() as conn:
+        rows = conn.execute(query.group_by(e.entity, e.metric)).all()
+    return {(r[0], r[1]): int(r[2] or 0) for r in rows}
+
+
 def check_target(ledger: Ledger, catalog: Catalog, entity: str, period: str, metric: str | None):
     """:class:`NotFound` unless the entity and period exist and the metric is an input."""
     if entity not in {e.code for e in ledger.entities()}:
@@ -93,15 +163,9 @@ def figure_states(ledger: Ledger, entity: str, period: str) -> dict[str, FigureS
             for dp in ledger.datapoints(period=prior.code, entity=entity, kind=Kind.REPORTED)
         }
     notes = ledger.notes(period=period)
-    e, c = tc.audit_event.c, tc.comment.c
+    versions = {m: v for (_, m), v in figure_versions(ledger, period, entity=entity).items()}
+    c = tc.comment.c
     with ledger.engine.connect() as conn:
-        versions = dict(
-            conn.execute(
-                sa.select(e.metric, sa.func.max(e.seq))
-                .where(e.entity == entity, e.period == period, e.metric.is_not(None))
-                .group_by(e.metric)
-            ).all()
-        )
         remarks: dict[str, list[Comment]] = {}
         query = sa.select(tc.comment).where(c.entity == entity, c.period == period)
         for r in conn.execute(query.where(c.metric.is_not(None)).order_by(c.id)):

@@ -28,6 +28,8 @@ class WebSettings:
         evidence_limit: largest evidence file, in bytes.
         hsts: send Strict-Transport-Security (when served over HTTPS).
         force_secure_cookies: mark cookies Secure even over plain HTTP on loopback.
+        threads: most requests handled at once by one process (its thread pool); no more
+            than the database connection pool holds.
     """
 
     session_hours: float = 8.0
@@ -35,6 +37,7 @@ class WebSettings:
     evidence_limit: int = 10 * 1024 * 1024
     hsts: bool = False
     force_secure_cookies: bool = False
+    threads: int = 12
 
 
 @dataclass
@@ -61,14 +64,14 @@ class WebState:
         With ``max_age`` (seconds), a value computed for an older ledger state is still
         served while it is younger than that: dashboards stay fast while data pours in.
         """
-        stamp = self.stamp()
         now = time.monotonic()
         with self._lock:
             found = self._cache.get(key)
-        if found is not None:
-            value, at_stamp, at_time = found
-            if at_stamp == stamp or now - at_time < max_age:
-                return value
+        if found is not None and now - found[2] < max_age:
+            return found[0]  # young enough: no need to ask the database for its state
+        stamp = self.stamp()
+        if found is not None and found[1] == stamp:
+            return found[0]
         with self._lock:
             computing = self._computing.setdefault(key, threading.Lock())
         with computing:  # one request computes; the others wait for its result

@@ -59,6 +59,7 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(_templates()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates ship with the package: no stat() of each per render
     )
     environment.filters["number"] = _number
     environment.globals["ROLE_LABELS"] = ROLE_LABELS

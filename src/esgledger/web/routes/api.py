@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 from esgledger.check.run import check_period
 from esgledger.collect import workflow
 from esgledger.collect.review_state import FigureState
-from esgledger.core.model import Kind, Status
+from esgledger.core.model import Datapoint, Kind, Status
 from esgledger.web import cycle
 from esgledger.web.deps import Visitor, allow, visitor, web_state
-from esgledger.web.entry_rows import check_target, parse_value
+from esgledger.web.entry_rows import check_target, figure_versions, parse_value, unit_choices
 from esgledger.web.errors import BadRequest, Forbidden
 from esgledger.web.permissions import Action
 from esgledger.web.security import sanitise_text
@@ -101,7 +101,10 @@ class ProblemOut(BaseModel):
 
 
 def _out(state: FigureState) -> DatapointOut:
-    dp = state.datapoint
+    return _datapoint_out(state.datapoint, state.version)
+
+
+def _datapoint_out(dp: Datapoint, version: int) -> DatapointOut:
     return DatapointOut(
         entity=dp.entity,
         period=dp.period,
@@ -110,7 +113,7 @@ def _out(state: FigureState) -> DatapointOut:
         unit=dp.quantity.unit,
         status=str(dp.status),
         revision=dp.revision,
-        version=state.version,
+        version=version,
         recorded_at=dp.provenance.recorded_at,
         recorded_by=dp.provenance.user,
     )
@@ -136,7 +139,10 @@ def list_datapoints(
         for dp in ledger.datapoints(period=chosen, entity=entity, metric=metric, kind=Kind.REPORTED)
         if principal.can(Action.VIEW_DATA, dp.entity) and status in (None, dp.status)
     ]
-    return [_out(workflow.state_of(ledger, dp)) for dp in found]
+    # versions of all the figures in one query (not a review state, with its swing and
+    # comments, per figure: a list of hundreds of figures would take thousands of queries)
+    versions = figure_versions(ledger, chosen, entity=entity, metric=metric) if found else {}
+    return [_datapoint_out(dp, versions.get((dp.entity, dp.metric), 0)) for dp in found]
 
 
 @router.post("/datapoints", response_model=DatapointOut, responses=ERRORS)
@@ -149,8 +155,6 @@ def write_datapoint(
     check_target(state.ledger, state.catalog, body.entity, body.period, body.metric)
     if cycle.period_locks(state.ledger).get(body.period) and not principal.can(Action.REVIEW):
         raise Forbidden(f"period {body.period} is published (locked)")
-    from esgledger.collect.templates import unit_choices
-
     if body.unit not in unit_choices(state.catalog, body.metric):
         raise BadRequest(f"unit: {body.unit!r} is not a unit of {body.metric}")
     figure = workflow.change_value(

@@ -13,6 +13,7 @@ from esgledger.errors import ConflictError, EsgLedgerError
 from esgledger.web import cycle, uploads
 from esgledger.web.deps import Visitor, allow, visitor, web_state
 from esgledger.web.entry_rows import (
+    ReadOnce,
     check_target,
     entity_template,
     entry_row,
@@ -81,8 +82,9 @@ def _entry_page(
     status_code: int = 200,
 ) -> Response:
     state = web_state(request)
-    check_target(state.ledger, state.catalog, entity, period, None)
-    locks = cycle.period_locks(state.ledger)
+    ledger = ReadOnce(state.ledger)  # the parts of the page read the same rows
+    check_target(ledger, state.catalog, entity, period, None)
+    locks = cycle.period_locks(ledger)
     editable = principal.can(Action.ENTER_DATA, entity) and (
         not locks.get(period) or principal.can(Action.REVIEW)
     )
@@ -93,11 +95,11 @@ def _entry_page(
         csrf_token=v.csrf_token,
         period=period,
         entity=entity,
-        entity_name={e.code: e.name for e in state.ledger.entities()}[entity],
+        entity_name={e.code: e.name for e in ledger.entities()}[entity],
         locked=locks.get(period, False),
-        rows=entry_rows(state.ledger, state.catalog, entity, period),
-        submission=submission(state.ledger, entity, period),
-        remarks=submission_comments(state.ledger, entity, period),
+        rows=entry_rows(ledger, state.catalog, entity, period),
+        submission=submission(ledger, entity, period),
+        remarks=submission_comments(ledger, entity, period),
         editable=editable,
         errors=errors or {},
         upload_problems=upload_problems or [],
