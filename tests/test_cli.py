@@ -243,3 +243,28 @@ def test_brackets_in_printed_text_are_kept(ledger: str, tmp_path: Path) -> None:
     assert code == 1 and "bad.csv:2: value: '[12]' is not a number" in out
     code, out = invoke("explain", "[x]", "--db", ledger, "-p", "2019")
     assert code == 2 and "'[x]'" in out
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    """`esgledger --help` stays fast: command modules import their engines when they run."""
+    import subprocess
+    import sys
+
+    heavy = (
+        "pint",
+        "pandas",
+        "ibis",
+        "duckdb",
+        "openpyxl",
+        "weasyprint",
+        "matplotlib",
+        "fastapi",
+        "sqlalchemy",
+    )
+    code = (
+        f"import sys, esgledger.cli.main; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""

@@ -6,15 +6,15 @@ import csv
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openpyxl
-
-from esgledger.calculate.smelters import CombinedSmelter
-from esgledger.calculate.supply_chain_kpis import Kpi
-from esgledger.calculate.supply_chain_state import SupplyChainState
 from esgledger.cli.output import dumps, plain, print_problems
-from esgledger.collect.cmrt_import import FileOutcome
+
+if TYPE_CHECKING:  # imported when a command runs, not for --help
+    from esgledger.calculate.smelters import CombinedSmelter
+    from esgledger.calculate.supply_chain_kpis import Kpi
+    from esgledger.calculate.supply_chain_state import SupplyChainState
+    from esgledger.collect.cmrt_import import FileOutcome
 
 SMELTER_COLUMNS = (
     "metal",
@@ -80,6 +80,8 @@ def write_smelters(rows: Sequence[CombinedSmelter], *, out: Path | None, as_json
     """The combined list to ``out`` (.csv/.xlsx), as JSON, or as a plain table."""
     flat = [smelter_row(s) for s in rows]
     if out is not None and out.suffix.lower() == ".xlsx":
+        import openpyxl
+
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = "Smelters"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from esgledger.calculate.materiality_run import Assessment
 from esgledger.cli.output import console
+
+if TYPE_CHECKING:  # the calculation is imported when a command runs, not for --help
+    from esgledger.calculate.materiality_run import Assessment
 
 
 def _number(value: Decimal | None) -> str:
