@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.expr.types import Table
@@ -59,6 +60,7 @@ class EngineSession:
         self.engine = engine
         self.schema: str | None = None
         self.cached: list[Any] = []
+        self.temporary = 0
         try:
             self.con = self._connect(engine, url, spark)
         except Exception as exc:  # backends raise their own driver errors
@@ -81,7 +83,17 @@ class EngineSession:
             return self.con.create_table(name, data, database=self.schema)
         if self.engine == "spark":
             return self.con.create_table(name, data.to_pandas(), overwrite=True)
-        return ibis.memtable(data)  # DuckDB scans the Arrow table in place, no copy
+        # DuckDB scans the Arrow table in place (a view, no copy); its schema is known here,
+        # so no catalog round trip
+        self.con.con.register(name, data)
+        return self._bound(name, ibis.Schema.from_pyarrow(data.schema))
+
+    def _bound(self, name: str, schema: ibis.Schema, catalog: str | None = None) -> Table:
+        """A DuckDB table or view of this session whose schema is already known."""
+        namespace = ops.Namespace(catalog=catalog, database="main" if catalog else None)
+        return ops.DatabaseTable(
+            name, schema=schema, source=self.con, namespace=namespace
+        ).to_expr()
 
     def activity(self, files: Sequence[Path]) -> Table:
         """The activity rows of the given Parquet files as a table of this backend."""
@@ -103,10 +115,27 @@ class EngineSession:
 
     def materialise(self, expr: Table) -> Table:
         """``expr`` computed once into a temporary table (DuckDB, PostgreSQL) or a cached
-        DataFrame (Spark), released when the session closes."""
+        DataFrame (Spark), released when the session closes.
+
+        On DuckDB this is one ``CREATE TEMP TABLE ... AS`` statement and the table's schema
+        is the expression's (Ibis ``cache()`` creates, then inserts, then reads the catalog:
+        three round trips); the temporary tables go with the session's connection.
+        """
+        if self.engine == "duckdb":
+            self.temporary += 1
+            name = f"ghg_step_{self.temporary}"
+            self.con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {self.con.compile(expr)}')
+            return self._bound(name, expr.schema(), catalog="temp")
         cached = expr.cache()
         self.cached.append(cached)
         return cached
+
+    def fetch(self, expr: Table) -> pa.Table:
+        """The rows of ``expr`` as an Arrow table (on DuckDB straight from the connection:
+        one compile, no conversion pass)."""
+        if self.engine == "duckdb":
+            return self.con.con.sql(self.con.compile(expr)).to_arrow_table()
+        return expr.to_pyarrow()
 
     def close(self) -> None:
         """Drop what the session created and disconnect."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from esgledger.calculate.ghg_backends import EngineError, EngineSession
@@ -137,28 +138,44 @@ def calculate(
             period.end,
             session.materialise,
         )
-        counts = queries.counts.to_pyarrow().to_pylist()[0]
-        emissions = queries.emissions.to_pyarrow().to_pylist()
-        contributions = queries.contributions.to_pyarrow().to_pylist()
-        rejects = _rejects(queries, int(counts["rows_rejected"]))
+        results = session.fetch(queries.results)  # one round trip for all three parts
+        parts = {name: _part(results, name, columns) for name, columns in PARTS.items()}
+        rows_in = sum(int(c["rows"]) for c in parts["counts"])
+        rejected = sum(int(c["rows"]) for c in parts["counts"] if c["rejected"])
+        rejects = _rejects(session, queries, rejected)
+    cited: dict[tuple[int, str | None], dict[str, Any]] = {}
     return Inventory(
         period=period,
-        figures=consolidate(entity_figures(emissions), entities, approach),
-        contributions=[_lineage(c, refs.factor_list) for c in contributions],
+        figures=consolidate(entity_figures(parts["emissions"]), entities, approach),
+        contributions=[_lineage(c, refs.factor_list, cited) for c in parts["contributions"]],
         rejects=rejects,
-        rows_in=int(counts["rows_in"]),
+        rows_in=rows_in,
         factor_sets=factor_sets,
         gwp_set=refs.gwp_set,
         engine=engine,
     )
 
 
-def _rejects(queries: InventoryQueries, rejected: int) -> pa.Table:
+# the columns each part of the results relation uses (fewer Python objects to build)
+PARTS = {
+    "emissions": ("entity", "scope", "category", "method", "gas", "t_gas", "tco2e"),
+    "contributions": ("activity_type", "scope", "category", "method", "gas", "year", "f1",
+                      "f2", "l1", "l2", "level", "rows", "quantity", "t_gas", "tco2e"),
+    "counts": ("rejected", "rows"),
+}  # fmt: skip
+
+
+def _part(results: pa.Table, name: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = results.filter(pc.equal(results["part"], name)).select(list(columns))
+    return rows.to_pylist()
+
+
+def _rejects(session: EngineSession, queries: InventoryQueries, rejected: int) -> pa.Table:
     """The rejected rows in batch and line order; listing them takes one more pass over the
     rows, so it runs only when there are some."""
     if not rejected:
         return queries.rejects.schema().to_pyarrow().empty_table()
-    rejects = queries.rejects.order_by(["batch_id", "line"]).to_pyarrow()
+    rejects = session.fetch(queries.rejects.order_by(["batch_id", "line"]))
     if rejects.num_rows != rejected:
         raise EngineError(f"{rejected} rows rejected but {rejects.num_rows} listed")
     return rejects
@@ -172,12 +189,19 @@ def _factor_json(factor: Factor, level: str | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _lineage(row: dict[str, Any], factors: tuple[Factor, ...]) -> dict[str, Any]:
-    used = [
-        _factor_json(factors[int(row[f])], row[lvl])
-        for f, lvl in (("f1", "l1"), ("f2", "l2"))
-        if row[f] is not None
-    ]
+def _lineage(
+    row: dict[str, Any],
+    factors: tuple[Factor, ...],
+    cited: dict[tuple[int, str | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """One contribution with its factors; ``cited`` keeps each factor's JSON (one per run)."""
+    used = []
+    for f, lvl in (("f1", "l1"), ("f2", "l2")):
+        if row[f] is not None:
+            key = (int(row[f]), row[lvl])
+            if key not in cited:
+                cited[key] = _factor_json(factors[key[0]], key[1])
+            used.append(dict(cited[key]))
     return {
         "activity_type": row["activity_type"], "scope": int(row["scope"]),
         "category": row["category"], "method": row["method"], "gas": row["gas"] or "",

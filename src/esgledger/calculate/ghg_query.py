@@ -3,26 +3,30 @@
 Why Ibis: the same expression compiles (through sqlglot) to DuckDB SQL, PostgreSQL SQL and
 Spark SQL, so the inventory runs embedded on one machine (DuckDB, the default), next to a
 PostgreSQL ledger, or on a Spark cluster, without three hand-kept SQL dialects. The plan is
-plain SQL - joins, window functions, group-bys - so each engine optimises it natively;
+plain SQL - joins and group-bys, no window functions - so each engine optimises it natively;
 Python never loops over activity rows.
 
-The plan touches the activity rows once; everything after works on small tables:
+The plan touches the activity rows once; everything after works on small tables. Four steps
+are materialised and one query returns every result (five round trips, each expression built
+and compiled once per run):
 
-1. *groups* (the one pass over the rows, materialised): the period's rows summed per entity,
-   activity type, year, factor-selecting attributes and contractual instrument - row count,
-   quantity (in the type's unit) and quantity x instrument factor. Emissions are linear in the
-   quantity (sum(q) x f = sum(q x f)), so factors are applied to these sums, not to rows;
-2. *selectors* (materialised): the distinct (activity type, year, supplier, grid region,
-   country, gas) of the groups (the entity's regions filled in), each with an integer id;
-3. *resolved factors*: each selector's factor keys joined with the factor table, candidates
-   ranked by fallback level (supplier, grid region, country, global ``*``) then set priority;
-   the first answers, and its level is kept for lineage;
-4. *terms* (materialised): per selector and gas stream, the first alternative whose factors
-   all exist, its value, gas, GWP, and the selector's reject reasons;
-5. *checked* (materialised): each group with its selector id and reject reason (unknown
-   entity or type, missing factor, gas without GWP) - the relation every result reads:
-   emissions per entity/scope/category/method/gas, contributions (lineage, from the groups
-   summed per selector) and row counts.
+1. *groups* (the one pass over the rows): the period's rows summed per entity, activity type,
+   year, factor-selecting attributes and contractual instrument - row count, quantity (in the
+   type's unit) and quantity x instrument factor. Emissions are linear in the quantity
+   (sum(q) x f = sum(q x f)), so factors are applied to these sums, not to rows;
+2. *selector rows*: the distinct selectors (activity type, year, supplier, grid region,
+   country, gas) of the groups (the entity's regions filled in), each with its activity type
+   and every term alternative - factors are resolved for these distinct selectors only;
+3. *resolved factors*: each distinct (year, regions, key) joined with the factor table; the
+   candidate with the smallest (fallback level - supplier, grid region, country, global
+   ``*`` -, set priority, factor id), packed in one integer and taken by a ``min`` group-by,
+   answers, and its level is kept for lineage;
+4. *terms*: per selector and gas stream, the first alternative whose factors all exist (a
+   packed ``min`` again, joined back), its value, gas, GWP and reject reason;
+5. *results* (one query, column ``part``): each group with its selector's reject reasons
+   (unknown entity or type, missing factor, gas without GWP; a group-by of the terms) gives
+   the emissions per entity/scope/category/method/gas, the contributions (lineage, from the
+   groups summed per selector) and the row counts.
 
 Rejected rows are listed row by row (batch and line) by one more pass over the rows, joined
 with the few selectors that can reject; callers run it only when the counts show rejects.
@@ -37,11 +41,14 @@ from dataclasses import dataclass
 import ibis
 from ibis.expr.types import Table
 
+from esgledger.calculate.ghg_tables import RANK_BASE  # ranks packed as a * RANK_BASE + b
+
 SELECTOR = ("activity_type", "year", "s_supplier", "s_grid", "s_country", "s_gas")
 # the group keys of the one pass over the rows: the raw attributes a selector is made of
 GROUP = ("entity", "activity_type", "year", "supplier", "grid_region", "country", "gas",
          "instrument")  # fmt: skip
 MARKET = "market"
+PLACES = ("year", "s_supplier", "s_grid", "s_country")  # where a factor key is looked up
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,19 +56,30 @@ class InventoryQueries:
     """The expressions of one inventory calculation (materialised parts already computed).
 
     Attributes:
-        emissions: per entity, scope, category, method and gas: rows, tonnes of gas, tCO2e.
-        contributions: per activity type, term, factors and fallback levels: the lineage.
-        rejects: rows that could not be computed, with batch, line and reason (one more pass
-            over the rows: run it only when ``counts`` shows rejected rows).
-        counts: rows in the period (``rows_in``) and rows rejected (``rows_rejected``).
-        row_emissions: one row per activity row and gas stream (for tracing rows).
+        results: in one relation (column ``part``), the emissions per entity, scope,
+            category, method and gas (rows, tonnes of gas, tCO2e); the contributions per
+            activity type, term, factors and fallback levels (the lineage); and the row
+            counts, computed and rejected.
+        rows: the activity rows of the period.
+        entities: the entities reference table.
+        terms: the materialised terms of every selector.
     """
 
-    row_emissions: Table
-    emissions: Table
-    contributions: Table
-    rejects: Table
-    counts: Table
+    results: Table
+    rows: Table
+    entities: Table
+    terms: Table
+
+    @property
+    def row_emissions(self) -> Table:
+        """One row per activity row and gas stream (for tracing rows; built on demand)."""
+        return _row_emissions(self.rows, self.entities, self.terms)
+
+    @property
+    def rejects(self) -> Table:
+        """Rows that could not be computed, with batch, line and reason (one more pass over
+        the rows: run it only when the counts show rejected rows; built on demand)."""
+        return _rejects(self.rows, self.entities, self.terms)
 
 
 def _period_rows(activity: Table, start: dt.date, end: dt.date) -> Table:
@@ -91,117 +109,120 @@ def _groups(rows: Table) -> Table:
 
 
 def _resolved(selector_terms: Table, factors: Table) -> Table:
-    """The answering factor of each (selector, key): fallback level first, then priority."""
-    places = ["year", "s_supplier", "s_grid", "s_country"]
-    keys = (
-        selector_terms.select(*places, key=selector_terms.key1)
-        .union(selector_terms.select(*places, key=selector_terms.key2))
-        .filter(lambda t: t.key != "")
-        .distinct()
+    """The answering factor of each (place, key): fallback level first, then priority.
+
+    No window function: each candidate's rank (level, priority, factor id) is packed into one
+    integer, the best is ``min`` per (place, key) - a group-by - and the factor id it ends
+    with picks the factor's value, gas and region.
+    """
+    keys = selector_terms.select(*PLACES, key=selector_terms.key1).union(
+        selector_terms.select(*PLACES, key=selector_terms.key2), distinct=True
     )
-    f = factors.rename(f_key="key")
+    keys = keys.filter(keys.key != "")
     cand = keys.join(
-        f,
+        factors,
         [
-            keys.key == f.f_key,
-            f.valid_from <= keys.year,
-            f.valid_to >= keys.year,
-            (f.region == keys.s_supplier)
-            | (f.region == keys.s_grid)
-            | (f.region == keys.s_country)
-            | (f.region == "*"),
+            keys.key == factors.key,
+            factors.valid_from <= keys.year,
+            factors.valid_to >= keys.year,
+            (factors.region == keys.s_supplier)
+            | (factors.region == keys.s_grid)
+            | (factors.region == keys.s_country)
+            | (factors.region == "*"),
         ],
     )
-    cand = cand.mutate(
-        level_rank=ibis.cases(
-            (cand.region == cand.s_supplier, 0),
-            (cand.region == cand.s_grid, 1),
-            (cand.region == cand.s_country, 2),
-            else_=3,
-        )
-    )
-    window = ibis.window(
-        group_by=[*places, "key"], order_by=["level_rank", "priority", "factor_id"]
-    )
-    ranked = cand.mutate(rank=ibis.row_number().over(window))
-    return ranked.filter(ranked.rank == 0).select(
-        *places, "key", "factor_id", "value", "gas", level="region"
-    )
+    level = ibis.cases(
+        (cand.region == cand.s_supplier, 0),
+        (cand.region == cand.s_grid, 1),
+        (cand.region == cand.s_country, 2),
+        else_=3,
+    ).cast("int64")
+    rank = (level * RANK_BASE + cand.priority) * RANK_BASE + cand.factor_id
+    best = cand.group_by(*PLACES, "key").aggregate(best=rank.min())
+    f = factors.select("factor_id", "value", "gas", level="region")
+    chosen = best.join(f, (best.best % RANK_BASE) == f.factor_id)
+    return chosen.drop("best")
 
 
-def _with_factor(terms: Table, resolved: Table, n: int) -> Table:
-    key = f"key{n}"
-    r = resolved.rename(
-        **{f"r{n}_{c}": c for c in ("year", "s_supplier", "s_grid", "s_country", "key")},
+def _factor_slot(resolved: Table, n: int) -> Table:
+    """``resolved`` with columns named for factor slot ``n`` (``f1``, ``v1``, ``g1``...)."""
+    return resolved.rename(
+        **{f"r{n}_{c}": c for c in (*PLACES, "key")},
         **{f"f{n}": "factor_id", f"v{n}": "value", f"g{n}": "gas", f"l{n}": "level"},
     )
-    joined = terms.left_join(
-        r,
-        [
-            terms.year == r[f"r{n}_year"],
-            terms.s_supplier == r[f"r{n}_s_supplier"],
-            terms.s_grid == r[f"r{n}_s_grid"],
-            terms.s_country == r[f"r{n}_s_country"],
-            terms[key] == r[f"r{n}_key"],
-        ],
-    )
-    return joined.drop(*[c for c in joined.columns if c.startswith(f"r{n}_")])
 
 
-def _selector_terms(selectors: Table, refs: dict[str, Table]) -> Table:
-    """Per selector and gas stream: the chosen alternative, its value, gas and factors.
+def _selector_rows(selectors: Table, refs: dict[str, Table]) -> Table:
+    """Each selector with its type and every term alternative (one join, one projection).
 
-    Selectors whose type is unknown or has no terms keep one row (``has_term`` false).
+    Selectors whose type is unknown or has no terms keep one row (``has_term`` false) whose
+    method, term and keys join like every other (it never makes emissions).
     """
     types = refs["types"].rename(t_type="activity_type")
-    sel = selectors.left_join(types, selectors.activity_type == types.t_type)
     terms = refs["terms"].rename(x_type="activity_type")
-    st = sel.left_join(terms, sel.activity_type == terms.x_type).drop("x_type")
-    st = st.mutate(
-        has_term=st.term.notnull(),
-        key1=ibis.coalesce(st.key1, ""),
-        key2=ibis.coalesce(st.key2, ""),
-        gas_from_row=ibis.coalesce(st.gas_from_row, False),
+    j = selectors.left_join(types, selectors.activity_type == types.t_type).left_join(
+        terms, selectors.activity_type == terms.x_type
     )
-    resolved = _resolved(st.filter(st.has_term), refs["factors"])
-    st = _with_factor(_with_factor(st, resolved, 1), resolved, 2)
-    gas = ibis.cases(
-        (st.gas_from_row, st.s_gas), (st.key2 != "", st.g2), (st.key1 != "", st.g1), else_=""
-    )
-    st = st.mutate(gas=gas)
+    return j.select(
+        *SELECTOR, "t_type", "scope", "category",
+        gas_from_row=ibis.coalesce(j.gas_from_row, False), has_term=j.term.notnull(),
+        method=ibis.coalesce(j.method, ""), term=ibis.coalesce(j.term, -1),
+        alternative=ibis.coalesce(j.alternative, 0), key1=ibis.coalesce(j.key1, ""),
+        key2=ibis.coalesce(j.key2, ""), scale=j.scale,
+    )  # fmt: skip
+
+
+def _selector_terms(st: Table, resolved: Table, refs: dict[str, Table]) -> Table:
+    """Per selector and gas stream: the chosen alternative, its value, gas and factors.
+
+    ``st`` is :func:`_selector_rows` and ``resolved`` :func:`_resolved` (both materialised).
+    The factors of both keys and the GWP of the resulting gas are joined in one join, the
+    outcome computed in one projection.
+    """
+    r1, r2 = _factor_slot(resolved, 1), _factor_slot(resolved, 2)
     gwp = refs["gwp"].rename(gwp_gas="gas")
-    st = st.left_join(gwp, st.gas == gwp.gwp_gas)
-    found = ((st.key1 == "") | st.f1.notnull()) & ((st.key2 == "") | st.f2.notnull())
-    ok = st.has_term & found & st.gwp.notnull()
-    st = st.mutate(
-        ok=ok,
-        value=ibis.coalesce(st.v1, 1.0) * ibis.coalesce(st.v2, 1.0) * st.scale,
+    gas = ibis.cases(
+        (st.gas_from_row, st.s_gas), (st.key2 != "", r2.g2), (st.key1 != "", r1.g1), else_=""
+    )
+    j = (
+        st.left_join(r1, [st[c] == r1[f"r1_{c}"] for c in PLACES] + [st.key1 == r1.r1_key])
+        .left_join(r2, [st[c] == r2[f"r2_{c}"] for c in PLACES] + [st.key2 == r2.r2_key])
+        .left_join(gwp, gas == gwp.gwp_gas)
+    )
+    found = ((j.key1 == "") | j.f1.notnull()) & ((j.key2 == "") | j.f2.notnull())
+    gas = ibis.cases(
+        (j.gas_from_row, j.s_gas), (j.key2 != "", j.g2), (j.key1 != "", j.g1), else_=""
+    )
+    x = j.select(
+        *st.columns, "f1", "v1", "g1", "l1", "f2", "v2", "g2", "l2", "gwp",
+        gas=gas,
+        ok=j.has_term & found & j.gwp.notnull(),
+        value=ibis.coalesce(j.v1, 1.0) * ibis.coalesce(j.v2, 1.0) * j.scale,
         reason=ibis.cases(
-            (~st.has_term, ibis.null("string")),
-            (~found, _missing_reason(st)),
-            (st.gas_from_row & st.gwp.isnull(), "no GWP for gas " + st.gas + " in the GWP set"),
-            (st.gwp.isnull(), "factor gas " + st.gas + " has no GWP"),
+            (~j.has_term, ibis.null("string")),
+            (~found, _missing_reason(j)),
+            (j.gas_from_row & j.gwp.isnull(), "no GWP for gas " + gas + " in the GWP set"),
+            (j.gwp.isnull(), "factor gas " + gas + " has no GWP"),
             else_=ibis.null("string"),
         ),
+    )  # fmt: skip
+    # per (selector, gas stream) the first alternative that computes, else the first: the
+    # smallest (not ok, alternative) packed in one integer, by a group-by, joined back
+    stream = [*SELECTOR, "method", "term"]
+    pick = x.group_by(*stream).aggregate(
+        pick=(ibis.cases((x.ok, 0), else_=1).cast("int64") * RANK_BASE + x.alternative).min()
     )
-    window = ibis.window(
-        group_by=["sel_id", "method", "term"], order_by=[ibis.desc("ok"), "alternative"]
-    )
-    st = st.mutate(pick=ibis.row_number().over(window))
-    return _with_flags(st.filter(st.pick == 0).drop("pick", "gwp_gas"))
+    pick = pick.rename(**{f"p_{c}": c for c in stream})
+    on = [x[c] == pick[f"p_{c}"] for c in stream] + [x.alternative == pick.pick % RANK_BASE]
+    return x.join(pick, on).select(*x.columns)
 
 
-def _with_flags(st: Table) -> Table:
-    """Selector-level reject reasons on every term row, and ``first`` on one row per selector."""
-    failed = st.reason.notnull()
-    everything = ibis.window(group_by="sel_id")
-    return st.mutate(
-        other_reason=ibis.cases((failed & (st.method != MARKET), st.reason)).min().over(everything),
-        market_reason=ibis.cases((failed & (st.method == MARKET), st.reason))
-        .min()
-        .over(everything),
-        first=ibis.row_number().over(ibis.window(group_by="sel_id", order_by=["method", "term"]))
-        == 0,
+def _flags(terms: Table) -> Table:
+    """One row per selector: its columns and selector-level reject reasons (a group-by)."""
+    failed = terms.reason.notnull()
+    return terms.group_by(*SELECTOR, "t_type", "has_term").aggregate(
+        other_reason=ibis.cases((failed & (terms.method != MARKET), terms.reason)).min(),
+        market_reason=ibis.cases((failed & (terms.method == MARKET), terms.reason)).min(),
     )
 
 
@@ -233,26 +254,12 @@ def _reason(e: Table) -> ibis.Value:
     )
 
 
-def _flags(terms: Table) -> Table:
-    """One row per selector: its id, columns and selector-level reject reasons."""
-    first = terms.filter(terms.first)
-    return first.select(
-        "sel_id", *[first[c].name(f"x_{c}") for c in SELECTOR],
-        "t_type", "has_term", "other_reason", "market_reason",
-    )  # fmt: skip
-
-
-def _on_selector(left: Table, right: Table) -> list[ibis.Value]:
-    return [left[c] == right[f"x_{c}"] for c in SELECTOR]
-
-
-def _checked(groups: Table, entities: Table, terms: Table) -> Table:
-    """Each group with its selector id and reject reason (null: computed)."""
+def _checked(groups: Table, entities: Table, flags: Table) -> Table:
+    """Each group with its selector and reject reason (null: computed)."""
     keyed = _with_selector(groups, entities)
-    flags = _flags(terms)
-    e = keyed.join(flags, _on_selector(keyed, flags))
+    e = keyed.join(flags, list(SELECTOR))
     return e.select(
-        "sel_id", "entity", "instrument", "n", "quantity", "q_instrument", "has_term",
+        *SELECTOR, "entity", "instrument", "n", "quantity", "q_instrument", "has_term",
         reason=_reason(e),
     )  # fmt: skip
 
@@ -263,11 +270,10 @@ def _emission_terms(accepted: Table, terms: Table) -> Table:
     ``quantity`` and ``q_instrument`` are row values or group sums (emissions are linear).
     """
     t = terms.select(
-        "method", "term", "value", "f1", "f2", "l1", "l2", "scope", "category",
-        t_sel_id="sel_id", t_type_id="activity_type", t_year="year", t_gas_name="gas",
-        t_gwp="gwp",
+        *SELECTOR, "method", "term", "value", "f1", "f2", "l1", "l2", "scope", "category",
+        t_gas_name="gas", t_gwp="gwp",
     )  # fmt: skip
-    e = accepted.join(t, accepted.sel_id == t.t_sel_id)
+    e = accepted.join(t, list(SELECTOR))
     instrumented = (e.method == MARKET) & e.instrument.notnull()
     t_gas = ibis.cases((instrumented, e.q_instrument), else_=e.quantity * e.value)
     return e.mutate(
@@ -283,14 +289,13 @@ def _emission_terms(accepted: Table, terms: Table) -> Table:
 def _row_emissions(rows: Table, entities: Table, terms: Table) -> Table:
     """One row per accepted activity row and gas stream (recomputed from the rows)."""
     keyed = _with_selector(rows, entities)
-    flags = _flags(terms)
-    e = keyed.join(flags, _on_selector(keyed, flags))
+    e = keyed.join(_flags(terms), list(SELECTOR))
     e = e.mutate(reason=_reason(e), q_instrument=e.quantity * e.instrument_factor)
-    e = _emission_terms(e.filter(e.reason.isnull() & e.has_term), terms)
+    e = _emission_terms(e.filter(e.reason.isnull() & e.has_term).drop("gas"), terms)
     return e.select(
         "batch_id", "line", "entity", "activity_date", "activity_type", "scope", "category",
         "method", "term", "quantity", "f1", "f2", "l1", "l2", "level", "instrument",
-        "gas", "t_gas", "tco2e", year=e.t_year,
+        "gas", "t_gas", "tco2e", "year",
     )  # fmt: skip
 
 
@@ -300,11 +305,11 @@ def _rejects(rows: Table, entities: Table, terms: Table) -> Table:
     flags = _flags(terms)
     bad = flags.filter(
         flags.t_type.isnull() | flags.other_reason.notnull() | flags.market_reason.notnull()
-    )
-    e = keyed.left_join(bad, _on_selector(keyed, bad))
+    ).mutate(bad=True)
+    e = keyed.left_join(bad, list(SELECTOR))
     reason = ibis.cases(
         (e.code.isnull(), "entity " + e.entity + " is not in the ledger"),
-        (e.sel_id.isnull(), ibis.null("string")),
+        (e.bad.isnull(), ibis.null("string")),
         (e.t_type.isnull(), "unknown activity type " + e.activity_type),
         (e.other_reason.notnull(), e.other_reason),
         (e.market_reason.notnull() & e.instrument.isnull(), e.market_reason),
@@ -313,6 +318,54 @@ def _rejects(rows: Table, entities: Table, terms: Table) -> Table:
     e = e.mutate(reason=reason)
     return e.filter(e.reason.notnull()).select(
         "batch_id", "line", "entity", "activity_type", "activity_date", "reason"
+    )
+
+
+def _results(checked: Table, terms: Table) -> Table:
+    """Emissions, contributions and row counts in one relation (one round trip).
+
+    ``part`` tells them apart: ``emissions`` (per entity, scope, category, method, gas),
+    ``contributions`` (per activity type, year, term, gas, factors and levels) and ``counts``
+    (``rows`` computed and, with ``rejected`` true, rejected); other columns are null.
+    """
+    accepted = checked.filter(checked.reason.isnull() & checked.has_term)
+    e = _emission_terms(accepted, terms)
+    emissions = e.group_by("entity", "scope", "category", "method", "gas").aggregate(
+        rows=e.n.sum(), quantity=ibis.null("float64"), t_gas=e.t_gas.sum(),
+        tco2e=e.tco2e.sum(),
+    )  # fmt: skip
+    per_selector = accepted.group_by(*SELECTOR, "instrument").aggregate(
+        n=accepted.n.sum(),
+        quantity=accepted.quantity.sum(),
+        q_instrument=accepted.q_instrument.sum(),
+    )
+    c = _emission_terms(per_selector, terms)
+    contributions = c.group_by(
+        "activity_type", "year", "scope", "category", "method", "term", "gas", "f1", "f2",
+        "l1", "l2", "level",
+    ).aggregate(
+        rows=c.n.sum(), quantity=c.quantity.sum(), t_gas=c.t_gas.sum(), tco2e=c.tco2e.sum()
+    )  # fmt: skip
+    counts = checked.group_by(rejected=checked.reason.notnull()).aggregate(rows=checked.n.sum())
+    columns = {
+        "part": "string", "entity": "string", "activity_type": "string", "year": "int64",
+        "scope": "int64", "category": "string", "method": "string", "term": "int64",
+        "gas": "string", "f1": "int64", "f2": "int64", "l1": "string", "l2": "string",
+        "level": "string", "rejected": "boolean", "rows": "int64", "quantity": "float64",
+        "t_gas": "float64", "tco2e": "float64",
+    }  # fmt: skip
+
+    def part(name: str, t: Table) -> Table:
+        return t.select(
+            **{
+                c: ibis.literal(name) if c == "part"
+                else (t[c] if c in t.columns else ibis.null(kind)).cast(kind)
+                for c, kind in columns.items()
+            }
+        )  # fmt: skip
+
+    return part("emissions", emissions).union(
+        part("contributions", contributions), part("counts", counts), distinct=False
     )
 
 
@@ -327,43 +380,19 @@ def inventory_queries(
 
     ``refs`` holds the reference tables (``factors``, ``terms``, ``types``, ``gwp``,
     ``entities``) as tables of the same backend as ``activity``. This runs the materialised
-    steps (groups, terms, checked) through ``materialise`` - by default Ibis ``cache()``: a
-    temporary table of the backend - and returns the result expressions that read them.
+    steps (groups, selector rows, resolved factors, terms) through ``materialise`` - by
+    default Ibis ``cache()``: a temporary table of the backend - and returns the result
+    expressions that read them (each built once; ``rejects`` and ``row_emissions`` only when
+    asked for).
     """
     entities = refs["entities"]
     rows = _period_rows(activity, start, end)
     groups = materialise(_groups(rows))
     selectors = _with_selector(groups, entities).select(*SELECTOR).distinct()
-    selectors = materialise(
-        selectors.mutate(sel_id=ibis.row_number().over(order_by=list(SELECTOR)))
-    )
-    terms = materialise(_selector_terms(selectors, refs))
-    checked = materialise(_checked(groups, entities, terms))
-    accepted = checked.filter(checked.reason.isnull() & checked.has_term)
-    e = _emission_terms(accepted, terms)
-    emissions = e.group_by("entity", "scope", "category", "method", "gas").aggregate(
-        rows=e.n.sum(), t_gas=e.t_gas.sum(), tco2e=e.tco2e.sum()
-    )
-    per_selector = accepted.group_by("sel_id", "instrument").aggregate(
-        n=accepted.n.sum(),
-        quantity=accepted.quantity.sum(),
-        q_instrument=accepted.q_instrument.sum(),
-    )
-    c = _emission_terms(per_selector, terms)
-    contributions = c.group_by(
-        "scope", "category", "method", "term", "gas", "f1", "f2", "l1", "l2", "level",
-        activity_type=c.t_type_id, year=c.t_year,
-    ).aggregate(
-        rows=c.n.sum(), quantity=c.quantity.sum(), t_gas=c.t_gas.sum(), tco2e=c.tco2e.sum()
-    )  # fmt: skip
-    counts = checked.aggregate(
-        rows_in=ibis.coalesce(checked.n.sum(), 0),
-        rows_rejected=ibis.coalesce(checked.n.sum(where=checked.reason.notnull()), 0),
-    )
+    st = materialise(_selector_rows(selectors, refs))
+    resolved = materialise(_resolved(st.filter(st.has_term), refs["factors"]))
+    terms = materialise(_selector_terms(st, resolved, refs))
+    checked = _checked(groups, entities, _flags(terms))
     return InventoryQueries(
-        row_emissions=_row_emissions(rows, entities, terms),
-        emissions=emissions,
-        contributions=contributions,
-        rejects=_rejects(rows, entities, terms),
-        counts=counts,
+        results=_results(checked, terms), rows=rows, entities=entities, terms=terms
     )

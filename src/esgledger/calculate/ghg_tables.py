@@ -22,6 +22,9 @@ from esgledger.errors import FactorError
 NO_YEAR_BEFORE = 0
 NO_YEAR_AFTER = 9999
 CO2E = "CO2e"  # gas of factors already in CO2 equivalent: their GWP is 1, never a GWP again
+# the engine packs (fallback level, set priority, factor id) and (outcome, alternative) into one
+# integer per candidate, each part below RANK_BASE, so that a group-by picks the best
+RANK_BASE = 1 << 20
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +53,8 @@ class ReferenceTables:
 def factor_table(library: FactorLibrary) -> tuple[pa.Table, tuple[Factor, ...]]:
     """All factors of the library with their set priority, values in the key's unit."""
     factors = [(library.priority.index(s.id), f) for s in library.sets.values() for f in s.factors]
+    if len(factors) >= RANK_BASE:
+        raise FactorError(f"{len(factors)} factors: the engine ranks at most {RANK_BASE - 1}")
     columns: dict[str, list] = {c: [] for c in _FACTOR_COLUMNS}
     for factor_id, (priority, f) in enumerate(factors):
         row = (
