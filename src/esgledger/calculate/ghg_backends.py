@@ -11,6 +11,7 @@ source.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,29 +23,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.expr.types import Table
 
-from esgledger.calculate.ghg_tables import ReferenceTables
+from esgledger.calculate.ghg_query import InventoryTables, _period_rows, inventory_queries
+from esgledger.calculate.ghg_sql import ACTIVITY, plan
+from esgledger.calculate.ghg_tables import ACTIVITY_SCHEMA, ReferenceTables
 from esgledger.errors import EsgLedgerError
 
 ENGINES = ("duckdb", "postgres", "spark")
-
-ACTIVITY_SCHEMA = pa.schema(
-    [
-        ("batch_id", pa.int64()),
-        ("line", pa.int64()),
-        ("entity", pa.string()),
-        ("activity_date", pa.date32()),
-        ("activity_type", pa.string()),
-        ("quantity", pa.float64()),  # in the activity type's unit
-        ("quantity_entered", pa.string()),
-        ("unit_entered", pa.string()),
-        ("gas", pa.string()),
-        ("supplier", pa.string()),
-        ("country", pa.string()),
-        ("grid_region", pa.string()),
-        ("instrument", pa.string()),
-        ("instrument_factor", pa.float64()),  # t CO2e per unit of the activity type
-    ]
-)
+__all__ = ["ACTIVITY_SCHEMA", "ENGINES", "EngineError", "EngineSession"]
 
 
 class EngineError(RuntimeError, EsgLedgerError):
@@ -98,13 +83,43 @@ class EngineSession:
     def activity(self, files: Sequence[Path]) -> Table:
         """The activity rows of the given Parquet files as a table of this backend."""
         if not files:
-            return self._table("activity", ACTIVITY_SCHEMA.empty_table())
+            return self._table(ACTIVITY, ACTIVITY_SCHEMA.empty_table())
         if self.engine == "duckdb":
-            return self.con.read_parquet([str(f) for f in files], table_name="activity")
+            # a view over the files (written with ACTIVITY_SCHEMA): no catalog round trip
+            paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+            self.con.raw_sql(f'CREATE VIEW "{ACTIVITY}" AS SELECT * FROM read_parquet([{paths}])')
+            return self._bound(ACTIVITY, ibis.Schema.from_pyarrow(ACTIVITY_SCHEMA))
         if self.engine == "spark":
-            return self.con.read_parquet(str(files[0].parent), table_name="activity")
+            return self.con.read_parquet(str(files[0].parent), table_name=ACTIVITY)
         data = pa.concat_tables(pq.read_table(f, schema=ACTIVITY_SCHEMA) for f in files)
-        return self._table("activity", data)
+        return self._table(ACTIVITY, data)
+
+    def inventory(
+        self, files: Sequence[Path], refs: ReferenceTables, start: dt.date, end: dt.date
+    ) -> tuple[pa.Table, InventoryTables]:
+        """The inventory of the rows of ``files`` dated ``start``..``end``: the result
+        relation (see :class:`~esgledger.calculate.ghg_query.InventoryQueries`) and the
+        relations the row listings read.
+
+        On DuckDB this runs the SQL text generated ahead of time from the Ibis definition
+        (:mod:`esgledger.calculate.ghg_sql`): no expression is built or compiled per run.
+        Other engines build the Ibis expressions and compile them here.
+        """
+        activity = self.activity(files)
+        tables = self.references(refs)
+        if self.engine != "duckdb":
+            queries = inventory_queries(activity, tables, start, end, self.materialise)
+            return self.fetch(queries.results), queries
+        steps = plan("duckdb")
+        bounds = {"start": start, "end": end}
+        for name, sql in steps.steps:
+            params = {k: v for k, v in bounds.items() if f"${k}" in sql}
+            self.con.con.execute(f'CREATE TEMP TABLE "{name}" AS {sql}', params or None)
+        results = self.con.con.sql(steps.results).to_arrow_table()
+        name = steps.steps[-1][0]
+        terms = self._bound(name, ibis.schema(steps.terms_schema), catalog="temp")
+        rows = _period_rows(activity, start, end)
+        return results, InventoryTables(rows=rows, entities=tables["entities"], terms=terms)
 
     def references(self, refs: ReferenceTables) -> dict[str, Table]:
         """The reference tables loaded into this backend."""

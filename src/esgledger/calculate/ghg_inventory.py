@@ -1,11 +1,12 @@
 """Running the GHG inventory of a period: engine queries in, computed figures and lineage out.
 
 :func:`compute_inventory` runs the queries of :mod:`esgledger.calculate.ghg_query` on the
-chosen engine and returns plain results (:func:`calculate` does the same from given reference
-tables, without a ledger); :func:`run_inventory` also records them in the ledger
-(one transaction): the run with its settings and row counts, its contributions, and every
-figure as a computed datapoint - so a recalculation with other factors is a new revision whose
-difference :func:`run_inventory` returns.
+chosen engine (on DuckDB as SQL text generated from them ahead of time, see
+:mod:`esgledger.calculate.ghg_sql`) and returns plain results (:func:`calculate` does the
+same from given reference tables, without a ledger); :func:`run_inventory` also records them
+in the ledger (one transaction): the run with its settings and row counts, its contributions,
+and every figure as a computed datapoint - so a recalculation with other factors is a new
+revision whose difference :func:`run_inventory` returns.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pyarrow.csv as pacsv
 
 from esgledger.calculate.ghg_backends import EngineError, EngineSession
 from esgledger.calculate.ghg_metrics import consolidate, entity_figures, metric_specs
-from esgledger.calculate.ghg_query import InventoryQueries, inventory_queries
+from esgledger.calculate.ghg_query import REJECTS_SCHEMA, InventoryTables
 from esgledger.calculate.ghg_tables import ReferenceTables, reference_tables
 from esgledger.core.factors import Factor, FactorLibrary, default_library
 from esgledger.core.ghg_activity import activity_types_path, read_activity_types
@@ -131,14 +132,8 @@ def calculate(
 ) -> Inventory:
     """The inventory of ``period`` from ``files`` with the given reference data (no ledger)."""
     with EngineSession(engine, url=url, spark=spark) as session:
-        queries = inventory_queries(
-            session.activity(files),
-            session.references(refs),
-            period.start,
-            period.end,
-            session.materialise,
-        )
-        results = session.fetch(queries.results)  # one round trip for all three parts
+        # the steps, then one round trip for all three parts of the results
+        results, queries = session.inventory(files, refs, period.start, period.end)
         parts = {name: _part(results, name, columns) for name, columns in PARTS.items()}
         rows_in = sum(int(c["rows"]) for c in parts["counts"])
         rejected = sum(int(c["rows"]) for c in parts["counts"] if c["rejected"])
@@ -170,11 +165,11 @@ def _part(results: pa.Table, name: str, columns: tuple[str, ...]) -> list[dict[s
     return rows.to_pylist()
 
 
-def _rejects(session: EngineSession, queries: InventoryQueries, rejected: int) -> pa.Table:
+def _rejects(session: EngineSession, queries: InventoryTables, rejected: int) -> pa.Table:
     """The rejected rows in batch and line order; listing them takes one more pass over the
     rows, so it runs only when there are some."""
     if not rejected:
-        return queries.rejects.schema().to_pyarrow().empty_table()
+        return REJECTS_SCHEMA.empty_table()
     rejects = session.fetch(queries.rejects.order_by(["batch_id", "line"]))
     if rejects.num_rows != rejected:
         raise EngineError(f"{rejected} rows rejected but {rejects.num_rows} listed")

@@ -39,33 +39,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
+import pyarrow as pa
 from ibis.expr.types import Table
 
-from esgledger.calculate.ghg_tables import RANK_BASE  # ranks packed as a * RANK_BASE + b
+from esgledger.calculate.ghg_tables import (
+    ACTIVITY_SCHEMA,
+    RANK_BASE,  # ranks packed as a * RANK_BASE + b
+)
 
 SELECTOR = ("activity_type", "year", "s_supplier", "s_grid", "s_country", "s_gas")
 # the group keys of the one pass over the rows: the raw attributes a selector is made of
 GROUP = ("entity", "activity_type", "year", "supplier", "grid_region", "country", "gas",
          "instrument")  # fmt: skip
 MARKET = "market"
+# the columns of :attr:`InventoryTables.rejects` (a test checks them against the expression)
+REJECTS_SCHEMA = pa.schema(
+    [ACTIVITY_SCHEMA.field(c) for c in ("batch_id", "line", "entity", "activity_type",
+                                        "activity_date")] + [pa.field("reason", pa.string())]
+)  # fmt: skip
 PLACES = ("year", "s_supplier", "s_grid", "s_country")  # where a factor key is looked up
 
 
 @dataclass(frozen=True, kw_only=True)
-class InventoryQueries:
-    """The expressions of one inventory calculation (materialised parts already computed).
+class InventoryTables:
+    """The relations the on-demand row listings read.
 
     Attributes:
-        results: in one relation (column ``part``), the emissions per entity, scope,
-            category, method and gas (rows, tonnes of gas, tCO2e); the contributions per
-            activity type, term, factors and fallback levels (the lineage); and the row
-            counts, computed and rejected.
         rows: the activity rows of the period.
         entities: the entities reference table.
         terms: the materialised terms of every selector.
     """
 
-    results: Table
     rows: Table
     entities: Table
     terms: Table
@@ -80,6 +84,20 @@ class InventoryQueries:
         """Rows that could not be computed, with batch, line and reason (one more pass over
         the rows: run it only when the counts show rejected rows; built on demand)."""
         return _rejects(self.rows, self.entities, self.terms)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InventoryQueries(InventoryTables):
+    """The expressions of one inventory calculation (materialised parts already computed).
+
+    Attributes:
+        results: in one relation (column ``part``), the emissions per entity, scope,
+            category, method and gas (rows, tonnes of gas, tCO2e); the contributions per
+            activity type, term, factors and fallback levels (the lineage); and the row
+            counts, computed and rejected.
+    """
+
+    results: Table
 
 
 def _period_rows(activity: Table, start: dt.date, end: dt.date) -> Table:

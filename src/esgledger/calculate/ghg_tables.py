@@ -26,6 +26,46 @@ CO2E = "CO2e"  # gas of factors already in CO2 equivalent: their GWP is 1, never
 # integer per candidate, each part below RANK_BASE, so that a group-by picks the best
 RANK_BASE = 1 << 20
 
+ACTIVITY_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.int64()),
+        ("line", pa.int64()),
+        ("entity", pa.string()),
+        ("activity_date", pa.date32()),
+        ("activity_type", pa.string()),
+        ("quantity", pa.float64()),  # in the activity type's unit
+        ("quantity_entered", pa.string()),
+        ("unit_entered", pa.string()),
+        ("gas", pa.string()),
+        ("supplier", pa.string()),
+        ("country", pa.string()),
+        ("grid_region", pa.string()),
+        ("instrument", pa.string()),
+        ("instrument_factor", pa.float64()),  # t CO2e per unit of the activity type
+    ]
+)
+FACTOR_SCHEMA = pa.schema(
+    [("factor_id", pa.int64()), ("set_id", pa.string()), ("priority", pa.int64()),
+     ("key", pa.string()), ("region", pa.string()), ("gas", pa.string()),
+     ("valid_from", pa.int64()), ("valid_to", pa.int64()), ("value", pa.float64())]
+)  # fmt: skip
+TERM_SCHEMA = pa.schema(
+    [("activity_type", pa.string()), ("method", pa.string()), ("term", pa.int64()),
+     ("alternative", pa.int64()), ("key1", pa.string()), ("key2", pa.string()),
+     ("scale", pa.float64())]
+)  # fmt: skip
+TYPE_SCHEMA = pa.schema([("activity_type", pa.string()), ("scope", pa.int64()),
+                         ("category", pa.string()), ("gas_from_row", pa.bool_())])  # fmt: skip
+GWP_SCHEMA = pa.schema([("gas", pa.string()), ("gwp", pa.float64())])
+ENTITY_SCHEMA = pa.schema(
+    [("code", pa.string()), ("ent_country", pa.string()), ("ent_grid", pa.string())]
+)
+# the reference tables by name: the engine reads them as ``ref_<name>``
+REFERENCE_SCHEMAS = {
+    "factors": FACTOR_SCHEMA, "terms": TERM_SCHEMA, "types": TYPE_SCHEMA, "gwp": GWP_SCHEMA,
+    "entities": ENTITY_SCHEMA,
+}  # fmt: skip
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReferenceTables:
@@ -65,12 +105,7 @@ def factor_table(library: FactorLibrary) -> tuple[pa.Table, tuple[Factor, ...]]:
         )  # fmt: skip
         for column, value in zip(_FACTOR_COLUMNS, row, strict=True):
             columns[column].append(value)
-    schema = pa.schema(
-        [("factor_id", pa.int64()), ("set_id", pa.string()), ("priority", pa.int64()),
-         ("key", pa.string()), ("region", pa.string()), ("gas", pa.string()),
-         ("valid_from", pa.int64()), ("valid_to", pa.int64()), ("value", pa.float64())]
-    )  # fmt: skip
-    return pa.table(columns, schema=schema), tuple(f for _, f in factors)
+    return pa.table(columns, schema=FACTOR_SCHEMA), tuple(f for _, f in factors)
 
 
 _FACTOR_COLUMNS = (
@@ -93,12 +128,7 @@ def term_table(types: Mapping[str, ActivityType]) -> pa.Table:
         for a in types.values()
         for t in a.terms
     ]
-    schema = pa.schema(
-        [("activity_type", pa.string()), ("method", pa.string()), ("term", pa.int64()),
-         ("alternative", pa.int64()), ("key1", pa.string()), ("key2", pa.string()),
-         ("scale", pa.float64())]
-    )  # fmt: skip
-    return pa.Table.from_pylist(rows, schema=schema)
+    return pa.Table.from_pylist(rows, schema=TERM_SCHEMA)
 
 
 def type_table(types: Mapping[str, ActivityType]) -> pa.Table:
@@ -109,8 +139,7 @@ def type_table(types: Mapping[str, ActivityType]) -> pa.Table:
              "gas_from_row": a.gas_from_row}
             for a in types.values()
         ],
-        schema=pa.schema([("activity_type", pa.string()), ("scope", pa.int64()),
-                          ("category", pa.string()), ("gas_from_row", pa.bool_())]),
+        schema=TYPE_SCHEMA,
     )  # fmt: skip
 
 
@@ -120,7 +149,7 @@ def gwp_table(library: FactorLibrary, gwp_set: str) -> pa.Table:
     if values is None or values.gwp is None:
         raise FactorError(f"no GWP set {gwp_set!r}; known: {', '.join(library.gwp_sets())}")
     gases = {gas: float(v) for gas, v in values.gwp.items()} | {CO2E: 1.0}
-    return pa.table({"gas": list(gases), "gwp": list(gases.values())})
+    return pa.table({"gas": list(gases), "gwp": list(gases.values())}, schema=GWP_SCHEMA)
 
 
 def entity_table(entities: Iterable[Entity]) -> pa.Table:
@@ -132,9 +161,7 @@ def entity_table(entities: Iterable[Entity]) -> pa.Table:
             "ent_country": [e.country or "" for e in listed],
             "ent_grid": [e.grid_region or "" for e in listed],
         },
-        schema=pa.schema(
-            [("code", pa.string()), ("ent_country", pa.string()), ("ent_grid", pa.string())]
-        ),
+        schema=ENTITY_SCHEMA,
     )
 
 
