@@ -179,3 +179,21 @@ def test_check_flags_a_report_claiming_no_restatements(filled: Ledger) -> None:
     assert [p.location for p in claims] == [
         "report/about narrative ('No information given in previous reports has been restated')"
     ]
+
+
+def test_enter_value_answers_the_stored_revision_and_version(filled: Ledger) -> None:
+    key = ("lanzhou", "2020", "electricity")
+    seen = workflow.figure(filled, *key).version
+    change = {"unit": "MWh", "actor": "ann", "reason": "meter reading"}
+    stored, version = workflow.enter_value(
+        filled, *key, value=Decimal("2150"), expected_version=seen, **change
+    )
+    state = workflow.figure(filled, *key)
+    assert (stored, version) == (state.datapoint, state.version) and version > seen
+    assert stored.revision == 2 and stored.status is Status.DRAFT
+    same = workflow.enter_value(
+        filled, *key, value=Decimal("2150"), expected_version=version, **change
+    )
+    assert same == (state.datapoint, version)  # the same value: nothing written
+    with pytest.raises(ConflictError):
+        workflow.enter_value(filled, *key, value=Decimal("1"), expected_version=seen, **change)

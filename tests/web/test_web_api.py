@@ -116,3 +116,18 @@ def test_the_api_survives_fuzzing(app, web_ledger) -> None:
                 assert set(response.json()["error"]) == {"status", "type", "message"}
 
         fuzz()
+
+
+def test_a_write_answers_what_a_read_then_returns(app, owner_token) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, headers={"authorization": f"Bearer {owner_token}"})
+    params = {k: BODY[k] for k in ("period", "entity", "metric")}
+    for value in ("50", "60", "60"):  # the last one changes nothing: same version back
+        version = (client.get("/api/datapoints", params=params).json() or [{"version": 0}])[0]
+        written = client.post(
+            "/api/datapoints", json={**BODY, "value": value, "version": version["version"]}
+        )
+        assert written.status_code == 200, written.text
+        [read] = client.get("/api/datapoints", params=params).json()
+        assert written.json() == read and read["value"] == value

@@ -142,3 +142,42 @@ def test_signing_out_ends_the_session_on_the_server(client_as) -> None:
     client.post("/logout", data={"csrf_token": token_of(client)})
     again = TestClient(client.app, cookies={"esgledger_session": cookie})
     assert again.get("/dashboard", follow_redirects=False).status_code == 303
+
+
+def test_expired_sessions_and_disabled_accounts_are_refused(web_ledger, client_as) -> None:
+    import datetime as dt
+
+    from esgledger.core.model import utcnow
+
+    owner, auditor = client_as("owner"), client_as("auditor")
+    assert owner.get("/api/datapoints").status_code == 200
+    assert auditor.get("/api/datapoints").status_code == 200
+    [owner_id] = [u.id for u in accounts.users(web_ledger) if u.login == "owner"]
+    [auditor_id] = [u.id for u in accounts.users(web_ledger) if u.login == "auditor"]
+    ended = utcnow() - dt.timedelta(seconds=1)
+    with web_ledger.transaction() as conn:
+        session = tw.web_session.c
+        conn.execute(
+            sa.update(tw.web_session).where(session.user_id == owner_id).values(expires=ended)
+        )
+        # disabled behind the application's back (update_user would also end the sessions)
+        conn.execute(
+            sa.update(tw.web_user).where(tw.web_user.c.id == auditor_id).values(active=False)
+        )
+    assert owner.get("/api/datapoints").status_code == 401
+    assert auditor.get("/api/datapoints").status_code == 401
+
+
+def test_each_request_sees_the_data_owner_scope_as_stored_now(web_ledger, client_as) -> None:
+    from conftest import IN_SCOPE, OUT_OF_SCOPE
+
+    client = client_as("owner")
+    read = lambda entity: client.get("/api/datapoints", params={"entity": entity}).status_code  # noqa: E731
+    assert (read(IN_SCOPE), read(OUT_OF_SCOPE)) == (200, 403)
+    [owner_id] = [u.id for u in accounts.users(web_ledger) if u.login == "owner"]
+    accounts.update_user(
+        web_ledger, owner_id, role=Role.OWNER, entities=[OUT_OF_SCOPE], active=True
+    )
+    assert (read(IN_SCOPE), read(OUT_OF_SCOPE)) == (403, 200)
+    accounts.update_user(web_ledger, owner_id, role=Role.OWNER, entities=[], active=True)
+    assert (read(IN_SCOPE), read(OUT_OF_SCOPE)) == (403, 403)

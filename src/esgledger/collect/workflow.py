@@ -347,6 +347,36 @@ def change_value(
     Changing a value that is no longer a draft needs a reason; changing a published figure of
     an earlier period is a restatement and adds a restatement note.
     """
+    enter_value(
+        ledger,
+        entity,
+        period,
+        metric,
+        value=value,
+        unit=unit,
+        expected_version=expected_version,
+        actor=actor,
+        reason=reason,
+        source=source,
+    )
+    return figure(ledger, entity, period, metric)
+
+
+def enter_value(
+    ledger: Ledger,
+    entity: str,
+    period: str,
+    metric: str,
+    *,
+    value: Decimal,
+    unit: str,
+    expected_version: int,
+    actor: str,
+    reason: str | None = None,
+    source: str = "form",
+) -> tuple[Datapoint, int]:
+    """:func:`change_value` without re-reading the figure's review state (swing, comments):
+    returns the stored revision and its version, as of the writing transaction."""
     if not is_known_unit(unit):
         raise UnitError(f"unknown unit {unit!r}")
     with guarded(ledger, entity, period, metric, expected_version) as conn:
@@ -364,5 +394,9 @@ def change_value(
             reason=reason,
             provenance=new_provenance(source, user=actor),
         )
-        ledger.record([dp], conn=conn)
-    return figure(ledger, entity, period, metric)
+        result = ledger.record([dp], conn=conn)
+        if result.unchanged:  # the same value and unit: nothing written
+            assert old is not None
+            return old, expected_version
+        stored = replace(dp, revision=1 if old is None else old.revision + 1)
+        return stored, audit.version_of(conn, entity, period, metric)

@@ -182,6 +182,24 @@ def get_user(ledger: Ledger, user_id: int) -> User:
         return _user(row, list(named))
 
 
+def user_rows(conn: sa.Connection, query: sa.Select[Any]) -> list[tuple[sa.Row, User]]:
+    """Run ``query`` (which selects from ``web_user``, possibly joined to other tables) with
+    the user's named entities attached: one round trip for the user and their scope.
+
+    Returns (row, user) pairs, one per user row matched; the row keeps the query's other
+    columns (a session's expiry, ...)."""
+    scope = tw.web_user_entity.c
+    joined = query.add_columns(scope.entity.label("scope_entity")).outerjoin_from(
+        tw.web_user, tw.web_user_entity, scope.user_id == tw.web_user.c.id
+    )
+    found: dict[int, tuple[sa.Row, list[str]]] = {}
+    for row in conn.execute(joined):
+        entry = found.setdefault(row.id, (row, []))
+        if row.scope_entity is not None:
+            entry[1].append(row.scope_entity)
+    return [(row, _user(row, named)) for row, named in found.values()]
+
+
 def authenticate(ledger: Ledger, login: str, password: str) -> User | None:
     """The active user with this login and password, else None (same work either way)."""
     name = login.strip().lower()
@@ -198,8 +216,11 @@ def authenticate(ledger: Ledger, login: str, password: str) -> User | None:
 
 
 def principal_of(ledger: Ledger, user: User) -> Principal:
-    """The permission view of a user (their scope expanded down the entity tree)."""
-    tree = {e.code: e.parent for e in ledger.entities()}
+    """The permission view of a user (their scope expanded down the entity tree).
+
+    Only a data owner's scope depends on the tree; other roles are not scoped by entity,
+    so the entities are read for data owners only."""
+    tree = {e.code: e.parent for e in ledger.entities()} if user.role is Role.OWNER else {}
     return Principal(
         user_id=user.id,
         login=user.login,

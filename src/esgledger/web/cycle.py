@@ -35,12 +35,29 @@ DONE = (Status.APPROVED, Status.LOCKED)
 
 
 def period_locks(ledger: Ledger) -> dict[str, bool]:
-    """period code -> locked (published), oldest period first."""
+    """period code -> locked (published), oldest period first (one query; a ledger that
+    remembers its reads for one request, such as ``ReadOnce``, answers from memory)."""
+    remembered = getattr(ledger, "remembered_locks", None)
+    if remembered is not None:
+        return dict(remembered())
+    return read_period_locks(ledger)
+
+
+def read_period_locks(ledger: Ledger) -> dict[str, bool]:
+    """:func:`period_locks` from the database."""
+    p = t.period.c
     with ledger.engine.connect() as conn:
-        rows = conn.execute(sa.select(t.period.c.code, t.period.c.locked)).all()
-    order = [p.code for p in ledger.periods()]
-    found = {r.code: bool(r.locked) for r in rows}
-    return {code: found[code] for code in order}
+        rows = conn.execute(sa.select(p.code, p.locked).order_by(p.start_date)).all()
+    return {r.code: bool(r.locked) for r in rows}
+
+
+def prior_of(locks: dict[str, bool], period: str | None) -> str | None:
+    """The period before ``period`` in ``locks`` (:func:`period_locks`), if any."""
+    codes = list(locks)
+    if period is None or period not in codes:
+        return None
+    index = codes.index(period)
+    return codes[index - 1] if index > 0 else None
 
 
 def current_period(ledger: Ledger) -> str:
@@ -57,6 +74,16 @@ def chosen_period(ledger: Ledger, asked: str | None) -> str:
     if asked:
         return ledger.period(asked).code
     return current_period(ledger)
+
+
+def chosen_among(ledger: Ledger, locks: dict[str, bool], asked: str | None) -> str:
+    """:func:`chosen_period` from periods already read (:func:`period_locks`)."""
+    if asked:
+        return asked if asked in locks else ledger.period(asked).code  # NotFound when absent
+    if not locks:
+        raise NotFound("the ledger has no reporting period yet")
+    open_periods = [code for code, locked in locks.items() if not locked]
+    return (open_periods or list(locks))[-1]
 
 
 @dataclass(frozen=True, kw_only=True)

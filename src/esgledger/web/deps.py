@@ -65,10 +65,13 @@ def _from_token(ledger: Ledger, secret: str) -> Visitor:
 
 
 def _from_session(ledger: Ledger, secret: str) -> Visitor:
-    session = sessions.find_session(ledger, secret)
-    if session is None:
+    found = sessions.find_signed_in(ledger, secret)  # session, user and scope: one query
+    if found is None:
         raise NotAuthenticated("your session has ended; sign in again")
-    principal = _principal(ledger, session.user_id)
+    session, user = found
+    if not user.active:
+        raise NotAuthenticated("this account is disabled")
+    principal = accounts.principal_of(ledger, user)
     return Visitor(principal=principal, csrf_token=session.csrf_token, via_token=False)
 
 

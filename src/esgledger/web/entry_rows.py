@@ -29,9 +29,10 @@ from esgledger.collect.template_workbook import write_workbook
 from esgledger.collect.templates import layouts, owed, record_issue
 from esgledger.collect.templates import unit_choices as _unit_choices
 from esgledger.core.catalog import Catalog
-from esgledger.core.model import Datapoint, Kind, Period
+from esgledger.core.model import Datapoint, Entity, Kind, Period
 from esgledger.core.units import convert, same_dimension
 from esgledger.errors import NotFound, UnknownMetricError, WorkflowError
+from esgledger.store import schema as t
 from esgledger.store import tables_collect as tc
 from esgledger.store import tables_web as tw
 from esgledger.store.ledger import Ledger
@@ -72,12 +73,34 @@ class ReadOnce(Ledger):
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger.engine)
         self._periods: list[Period] | None = None
+        self._entities: list[Entity] | None = None
+        self._locks: dict[str, bool] | None = None
         self._read: dict[tuple[Any, ...], list[Datapoint]] = {}
 
     def periods(self) -> list[Period]:
         if self._periods is None:
-            self._periods = super().periods()
+            self._read_periods()
+        assert self._periods is not None
         return list(self._periods)
+
+    def _read_periods(self) -> None:
+        """Periods and their locks, in one query."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.period).order_by(t.period.c.start_date)).all()
+        self._periods = [Period(code=r.code, start=r.start_date, end=r.end_date) for r in rows]
+        self._locks = {r.code: bool(r.locked) for r in rows}
+
+    def entities(self) -> list[Entity]:
+        if self._entities is None:
+            self._entities = super().entities()
+        return list(self._entities)
+
+    def remembered_locks(self) -> dict[str, bool]:
+        """:func:`esgledger.web.cycle.period_locks`, read once."""
+        if self._locks is None:
+            self._read_periods()
+        assert self._locks is not None
+        return dict(self._locks)
 
     def datapoints(
         self,

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from esgledger.core.model import utcnow
 from esgledger.store import tables_web as tw
 from esgledger.store.ledger import Ledger
+from esgledger.web import accounts
+from esgledger.web.accounts import User
 
 TOKEN_PREFIX = "esgl_"
 
@@ -65,6 +67,26 @@ def find_session(ledger: Ledger, secret: str) -> Session | None:
     if expires <= utcnow():
         return None
     return Session(user_id=row.user_id, csrf_token=row.csrf_token, expires=expires)
+
+
+def find_signed_in(ledger: Ledger, secret: str) -> tuple[Session, User] | None:
+    """The unexpired session with this id and its user (with the user's named entities), in
+    one query: every signed-in request asks; else None."""
+    s = tw.web_session.c
+    query = (
+        sa.select(tw.web_user, s.csrf_token.label("session_csrf"), s.expires.label("session_ends"))
+        .join_from(tw.web_user, tw.web_session, s.user_id == tw.web_user.c.id)
+        .where(s.token_hash == digest(secret))
+    )
+    with ledger.engine.connect() as conn:
+        found = accounts.user_rows(conn, query)
+    if not found:
+        return None
+    row, user = found[0]
+    expires = _utc(row.session_ends)
+    if expires <= utcnow():
+        return None
+    return Session(user_id=user.id, csrf_token=row.session_csrf, expires=expires), user
 
 
 def end_session(ledger: Ledger, secret: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from esgledger.store import tables_collect as tc
 from esgledger.store.ledger import Ledger
 
 T = TypeVar("T")
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,16 +55,20 @@ class WebState:
 
     def stamp(self) -> tuple[int, int]:
         """Changes whenever a figure, status, note or comment changes (cache key part)."""
-        with self.ledger.engine.connect() as conn:
-            newest = conn.execute(sa.select(sa.func.max(t.datapoint.c.id))).scalar() or 0
-            seq = conn.execute(sa.select(sa.func.max(tc.audit_event.c.seq))).scalar() or 0
-        return int(newest), int(seq)
+        newest = sa.select(sa.func.max(t.datapoint.c.id)).scalar_subquery()
+        seq = sa.select(sa.func.max(tc.audit_event.c.seq)).scalar_subquery()
+        with self.ledger.engine.connect() as conn:  # one round trip
+            row = conn.execute(sa.select(newest, seq)).one()
+        return int(row[0] or 0), int(row[1] or 0)
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T], *, max_age: float = 0.0) -> T:
         """``compute()`` once per key and ledger state (calculations, checks, reports).
 
         With ``max_age`` (seconds), a value computed for an older ledger state is still
-        served while it is younger than that: dashboards stay fast while data pours in.
+        served while it is younger than that: dashboards stay fast while data pours in. Once
+        it is older and the ledger has changed, the new value is computed in the background
+        and the previous one is served meanwhile: no request waits for a dashboard aggregate
+        except the very first.
         """
         now = time.monotonic()
         with self._lock:
@@ -71,17 +77,48 @@ class WebState:
             return found[0]  # young enough: no need to ask the database for its state
         stamp = self.stamp()
         if found is not None and found[1] == stamp:
+            with self._lock:  # still the ledger's state: young again
+                self._cache[key] = (found[0], stamp, now)
             return found[0]
         with self._lock:
             computing = self._computing.setdefault(key, threading.Lock())
-        with computing:  # one request computes; the others wait for its result
+        if found is not None and max_age:
+            if computing.acquire(blocking=False):  # else another thread is computing it
+                refresh = threading.Thread(
+                    target=self._refresh, args=(key, compute, stamp, now, computing), daemon=True
+                )
+                refresh.start()
+            return found[0]
+        computing.acquire()  # one request computes; the others wait for its result
+        try:
             with self._lock:
                 found = self._cache.get(key)
             if found is not None and found[1] == stamp:
                 return found[0]
             value = compute()
-            with self._lock:
-                if len(self._cache) > 256:
-                    self._cache.clear()
-                self._cache[key] = (value, stamp, now)
+            self._store(key, value, stamp, now)
+        finally:
+            computing.release()
         return value
+
+    def _refresh(
+        self,
+        key: tuple[Any, ...],
+        compute: Callable[[], Any],
+        stamp: tuple[int, int],
+        now: float,
+        computing: threading.Lock,
+    ) -> None:
+        """Compute a value in the background (the caller holds ``computing`` for it)."""
+        try:
+            self._store(key, compute(), stamp, now)
+        except Exception:  # the previous value stays; the next request tries again
+            LOG.exception("recomputing %r failed", key)
+        finally:
+            computing.release()
+
+    def _store(self, key: tuple[Any, ...], value: Any, stamp: tuple[int, int], now: float) -> None:
+        with self._lock:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = (value, stamp, now)

@@ -17,11 +17,16 @@ from pydantic import BaseModel, Field
 
 from esgledger.check.run import check_period
 from esgledger.collect import workflow
-from esgledger.collect.review_state import FigureState
 from esgledger.core.model import Datapoint, Kind, Status
 from esgledger.web import cycle
 from esgledger.web.deps import Visitor, allow, visitor, web_state
-from esgledger.web.entry_rows import check_target, figure_versions, parse_value, unit_choices
+from esgledger.web.entry_rows import (
+    ReadOnce,
+    check_target,
+    figure_versions,
+    parse_value,
+    unit_choices,
+)
 from esgledger.web.errors import BadRequest, Forbidden
 from esgledger.web.permissions import Action
 from esgledger.web.security import sanitise_text
@@ -100,10 +105,6 @@ class ProblemOut(BaseModel):
     check: str
 
 
-def _out(state: FigureState) -> DatapointOut:
-    return _datapoint_out(state.datapoint, state.version)
-
-
 def _datapoint_out(dp: Datapoint, version: int) -> DatapointOut:
     return DatapointOut(
         entity=dp.entity,
@@ -152,12 +153,14 @@ def write_datapoint(
     """Enter or correct a figure (a draft revision). Refused with 409 if `version` is stale."""
     principal = allow(v, Action.ENTER_DATA, body.entity)
     state = web_state(request)
-    check_target(state.ledger, state.catalog, body.entity, body.period, body.metric)
-    if cycle.period_locks(state.ledger).get(body.period) and not principal.can(Action.REVIEW):
+    ledger = ReadOnce(state.ledger)  # the checks read the same periods
+    check_target(ledger, state.catalog, body.entity, body.period, body.metric)
+    if cycle.period_locks(ledger).get(body.period) and not principal.can(Action.REVIEW):
         raise Forbidden(f"period {body.period} is published (locked)")
     if body.unit not in unit_choices(state.catalog, body.metric):
         raise BadRequest(f"unit: {body.unit!r} is not a unit of {body.metric}")
-    figure = workflow.change_value(
+    # the stored revision and its version, from the writing transaction (no re-read)
+    stored, version = workflow.enter_value(
         state.ledger,
         body.entity,
         body.period,
@@ -169,7 +172,7 @@ def write_datapoint(
         reason=sanitise_text(body.reason or "") or None,
         source="api",
     )
-    return _out(figure)
+    return _datapoint_out(stored, version)
 
 
 @router.get("/metrics", response_model=list[MetricOut], responses=ERRORS)

@@ -32,15 +32,16 @@ def dashboard(
     principal = allow(v, Action.VIEW_DATA)
     state = web_state(request)
     ledger, catalog = state.ledger, state.catalog
-    chosen = cycle.chosen_period(ledger, period)
-    locks = cycle.period_locks(ledger)
+    locks = cycle.period_locks(ledger)  # periods in order and their locks: read once
+    chosen = cycle.chosen_among(ledger, locks, period)
     visible = principal.visible(e.code for e in ledger.entities())
     by_entity, by_metric = state.cached(
         ("completion", chosen, tuple(visible)),
         lambda: cycle.completion(ledger, catalog, chosen, visible),
         max_age=DASHBOARD_AGE,
     )
-    kpi_period = chosen if cycle.has_figures(ledger, chosen) else _prior(ledger, chosen)
+    chosen_has_figures = cycle.has_figures(ledger, chosen)
+    kpi_period = chosen if chosen_has_figures else cycle.prior_of(locks, chosen)
     show_kpis = kpi_period is not None and (
         principal.can(Action.VIEW_REPORT) or locks.get(kpi_period, False)
     )
@@ -54,18 +55,20 @@ def dashboard(
         else []
     )
     problems = []
-    if principal.can(Action.VIEW_REPORT) and cycle.has_figures(ledger, chosen):
+    if principal.can(Action.VIEW_REPORT) and chosen_has_figures:
         problems = state.cached(
             ("checks", chosen), lambda: check_period(ledger, chosen), max_age=DASHBOARD_AGE
         )
     waiting = [
         s
-        for s in state.cached(("submissions", chosen), lambda: submissions(ledger, chosen))
+        for s in state.cached(
+            ("submissions", chosen), lambda: submissions(ledger, chosen), max_age=DASHBOARD_AGE
+        )
         if s.entity in visible and s.counts.get(str(Status.SUBMITTED))
     ]
     owed = sum(c.owed for c in by_entity)
     approved = sum(c.approved for c in by_entity)
-    prior = _prior(ledger, kpi_period) if kpi_period else None
+    prior = cycle.prior_of(locks, kpi_period)
     chart = (
         comparison_bars(
             [
@@ -100,10 +103,3 @@ def dashboard(
         errors=[p for p in problems if p.severity is Severity.ERROR],
         warnings=[p for p in problems if p.severity is not Severity.ERROR],
     )
-
-
-def _prior(ledger, period: str | None) -> str | None:
-    if period is None:
-        return None
-    found = ledger.prior_period(period)
-    return found.code if found else None
