@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import csv
 import random
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from materiality_support import register
+from timing import timed
 
 from esgledger.calculate.materiality import assess_issues
 from esgledger.collect.survey import parse_survey, wave_for
@@ -30,16 +28,6 @@ from esgledger.store.ledger import Ledger
 
 GROUPS = ("Investors", "Regulators", "Clients", "Employees", "Partners", "Communities")
 ISSUES, RESPONDENTS = 25, 5000
-
-
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    """Median wall time of ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def write_survey(path: Path) -> None:

@@ -14,34 +14,23 @@ figures stay comparable on shared, noisy machines:
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
+from timing import timed
 
 from esgledger.calculate.engine import calculate
 from esgledger.core.units import parse_unit, ureg
 from esgledger.store.ledger import Ledger
 
 ESGLEDGER = str(Path(sys.executable).with_name("esgledger"))
-
-
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    """Median wall time of ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def calc_engine(tree, points) -> None:
